@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Server.Cli;
+
+/// <summary>The table of contents of the <c>engine</c> command line: one line per subcommand, each in its own file.</summary>
+public static class EngineCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("A from-scratch LLM inference engine: OpenAI-compatible server, kernels, tools.");
+        root.Subcommands.Add(VersionCommand.Create());
+        return root;
+    }
+}

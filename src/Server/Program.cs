@@ -1,0 +1,4 @@
+using Server.Cli;
+
+// The `engine` executable: every subcommand is listed in Cli/EngineCli.cs.
+return await EngineCli.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with the total as "N passed, N failed".
+# Installs what the tests need first: ptxas (CUDA 11.8) for the PTX validation gate.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if [ -z "${ENGINE_PTXAS:-}" ]; then
+  ENGINE_PTXAS="$(bash .ci/install-ptxas.sh | tail -n 1)" || { echo "test.sh: installing ptxas failed" >&2; exit 1; }
+fi
+export ENGINE_PTXAS
+
+results="$PWD/TestResults"
+rm -rf "$results"
+dotnet build Engine.sln -c Release -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test Engine.sln -c Release --no-build -nologo -v q \
+  --logger "trx" --results-directory "$results" --blame-hang-timeout 10m
+rc=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]

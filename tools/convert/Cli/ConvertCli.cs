@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Convert.Cli;
+
+/// <summary>The table of contents of the <c>convert</c> tool: one line per subcommand, each in its own file.</summary>
+public static class ConvertCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Checkpoint conversion and inspection: llama2.c to Hugging Face, dtype changes, LoRA merges.");
+        return root;
+    }
+}
