@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -170,21 +171,36 @@ internal static partial class Filters
         };
     }
 
+    // CPython's round(x, n): the exact binary value times 10^n, rounded half-to-even to an integer, then
+    // correctly rounded back to a double (so round(2.675, 2) is 2.67: 2.675 is really 2.67499999...).
     private static double RoundHalfEven(double d, int digits)
     {
-        if (digits is >= 0 and <= 15)
+        if (!double.IsFinite(d) || d == 0)
         {
-            // decimal holds the double's value to 28 digits, so ties are decided on (nearly) the exact binary value.
-            try
-            {
-                return (double)Math.Round((decimal)d, digits, MidpointRounding.ToEven);
-            }
-            catch (OverflowException)
-            {
-                return d;
-            }
+            return d;
         }
-        return Math.Round(d, Math.Clamp(digits, 0, 15), MidpointRounding.ToEven);
+        var bits = BitConverter.DoubleToInt64Bits(Math.Abs(d));
+        var exponent = (int)((bits >> 52) & 0x7FF);
+        var mantissa = bits & 0xFFFFFFFFFFFFFL;
+        if (exponent == 0)
+        {
+            exponent = 1;
+        }
+        else
+        {
+            mantissa |= 1L << 52;
+        }
+        exponent -= 1075;
+        var numerator = new BigInteger(mantissa) * BigInteger.Pow(10, Math.Max(digits, 0)) << Math.Max(exponent, 0);
+        var denominator = BigInteger.Pow(10, Math.Max(-digits, 0)) << Math.Max(-exponent, 0);
+        var quotient = BigInteger.DivRem(numerator, denominator, out var remainder);
+        var twice = remainder * 2;
+        if (twice > denominator || (twice == denominator && !quotient.IsEven))
+        {
+            quotient += 1;
+        }
+        var rounded = double.Parse($"{quotient}E{-digits}", NumberStyles.Float, CultureInfo.InvariantCulture);
+        return d < 0 ? -rounded : rounded;
     }
 
     public static string Escape(string s) => s.Replace("&", "&amp;", StringComparison.Ordinal)

@@ -53,7 +53,7 @@ internal sealed class Macro(string name, List<MacroParameter> parameters, List<S
                     : interpreter.Evaluate(parameter.Default, frame));
             }
         }
-        frame.Set("varargs", varargs);
+        frame.Set("varargs", new PyTuple(varargs));
         frame.Set("kwargs", kwargs);
         return interpreter.CallBody(body, frame);
     }
