@@ -9,6 +9,8 @@ namespace Engine.ChatTemplates.Runtime;
 /// </summary>
 internal static class CollectionFilters
 {
+    private static readonly string[] GroupFields = ["grouper", "list"];
+
     public static object? Apply(Interpreter interpreter, string name, object? value, CallArgs args)
     {
         switch (name)
@@ -247,7 +249,7 @@ internal static class CollectionFilters
             }
             else
             {
-                groups.Add(new PyTuple([key, new List<object?> { item }]));
+                groups.Add(new PyTuple([key, new List<object?> { item }], GroupFields));
             }
         }
         return groups;

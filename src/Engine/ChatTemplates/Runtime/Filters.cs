@@ -53,7 +53,7 @@ internal static partial class Filters
                     ? PyFormat.Percent(PyRepr.Str(value), ToDict(args.Keyword))
                     : PyFormat.Percent(PyRepr.Str(value), new PyTuple(args.Positional));
             case "striptags": return PyText.Strip(string.Join(' ', PyText.Split(TagRegex().Replace(PyRepr.Str(value), ""), null, -1)));
-            case "attr": return Lookup.GetAttr(value, PyRepr.Str(args.Get(0, "name")));
+            case "attr": return Lookup.GetAttrOnly(value, PyRepr.Str(args.Get(0, "name")));
             case "pprint": return PyRepr.Repr(value);
             default: return CollectionFilters.Apply(interpreter, name, value, args);
         }

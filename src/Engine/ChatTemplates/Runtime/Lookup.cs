@@ -35,6 +35,8 @@ internal static class Lookup
                 return Undefined.Unsafe(list, name);
             case PyTuple tuple when name is "index" or "count":
                 return Methods.Bind(tuple, name);
+            case PyTuple { FieldNames: { } names } named when names.Contains(name):
+                return named.Items[names.ToList().IndexOf(name)];
             case Namespace ns:
                 return ns.Attributes.TryGetValue(name, out var attr) ? attr : Undefined.Missing(ns, name);
             case LoopContext loop:
@@ -43,6 +45,10 @@ internal static class Lookup
                 return Undefined.Missing(target, name);
         }
     }
+
+    /// <summary>Python's bare getattr (Jinja's <c>attr</c> filter): no fallback to items, so dict keys are not attributes.</summary>
+    public static object? GetAttrOnly(object? target, string name) =>
+        target is PyDict dict && !Methods.IsDictMethod(name) ? Undefined.Missing(dict, name) : GetAttr(target, name);
 
     public static object? GetItem(object? target, object? key)
     {
