@@ -57,10 +57,10 @@ public sealed class ChatTemplate
     {
         ArgumentNullException.ThrowIfNull(variables);
         var context = variables.Select(kv => new KeyValuePair<string, object?>(kv.Key, JsonValues.FromNode(kv.Value)));
-        return Render(context, limits, clock);
+        return RenderValues(context, limits, clock);
     }
 
-    internal string Render(IEnumerable<KeyValuePair<string, object?>> variables, ChatTemplateLimits? limits = null, TimeProvider? clock = null)
+    internal string RenderValues(IEnumerable<KeyValuePair<string, object?>> variables, ChatTemplateLimits? limits = null, TimeProvider? clock = null)
     {
         try
         {
