@@ -22,7 +22,14 @@ public sealed unsafe class CudaEvent : IDisposable
         return new CudaEvent(new CudaResourceHandle(context.Handle, CudaResourceKind.Event, evt));
     }
 
-    internal nint NativeHandle => _handle.DangerousGetHandle();
+    internal nint NativeHandle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle.DangerousGetHandle();
+        }
+    }
 
     /// <summary>Enqueues the event on <paramref name="stream"/> (null: the default stream).</summary>
     public void Record(CudaStream? stream = null) =>

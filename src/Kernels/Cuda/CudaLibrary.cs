@@ -65,8 +65,18 @@ internal static class CudaLibrary
         return false;
     }
 
-    public static void RegisterResolver() =>
-        NativeLibrary.SetDllImportResolver(typeof(CudaLibrary).Assembly, Resolve);
+    public static void RegisterResolver()
+    {
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(CudaLibrary).Assembly, Resolve);
+        }
+        catch (InvalidOperationException)
+        {
+            // Someone else in this assembly registered a resolver first (only one is allowed). Imports then
+            // fall back to default probing of "cuda", which finds libcuda.so where the toolkit is installed.
+        }
+    }
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {

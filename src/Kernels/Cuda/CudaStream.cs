@@ -32,7 +32,14 @@ public sealed unsafe class CudaStream : IDisposable
     public CudaContext Context { get; }
 
     /// <summary>The raw CUstream, for callers that hand it to another library.</summary>
-    public nint NativeHandle => _handle.DangerousGetHandle();
+    public nint NativeHandle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return _handle.DangerousGetHandle();
+        }
+    }
 
     /// <summary>Blocks until every operation queued on this stream has completed.</summary>
     public void Synchronize() =>

@@ -37,7 +37,14 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable
     public long SizeInBytes => Length * sizeof(T);
 
     /// <summary>The device address of element 0: the value a kernel's <c>.param .u64</c> pointer receives.</summary>
-    public ulong Pointer => (ulong)_handle.DangerousGetHandle();
+    public ulong Pointer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return (ulong)_handle.DangerousGetHandle();
+        }
+    }
 
     /// <summary>The device address of element <paramref name="index"/> (0 ≤ index ≤ Length).</summary>
     public ulong PointerAt(long index)
@@ -53,6 +60,10 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable
     public void CopyFrom(ReadOnlySpan<T> source, long offset = 0)
     {
         var destination = Range(offset, source.Length);
+        if (source.IsEmpty)
+        {
+            return;
+        }
         fixed (T* s = source)
         {
             CudaCheck.Ok(CudaNative.cuMemcpyHtoD(destination, s, Bytes(source.Length)), "cuMemcpyHtoD_v2");
@@ -63,6 +74,10 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable
     public void CopyTo(Span<T> destination, long offset = 0)
     {
         var source = Range(offset, destination.Length);
+        if (destination.IsEmpty)
+        {
+            return;
+        }
         fixed (T* d = destination)
         {
             CudaCheck.Ok(CudaNative.cuMemcpyDtoH(d, source, Bytes(destination.Length)), "cuMemcpyDtoH_v2");
@@ -134,7 +149,6 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable
         {
             CudaCheck.ThrowArgumentOutOfRange(nameof(offset), "The copy range lies outside the device buffer.");
         }
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         return Pointer + ((ulong)offset * (ulong)sizeof(T));
     }
 }

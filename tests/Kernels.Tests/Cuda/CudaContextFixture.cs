@@ -3,7 +3,7 @@ using Kernels.Cuda;
 namespace Kernels.Tests.Cuda;
 
 /// <summary>
-/// One primary context on device 0 shared by a test class. Null where no device exists (every test using it
+/// One primary context on device 0 shared by the GPU test collection. Null where no device exists (every test using it
 /// is a <see cref="CudaFactAttribute"/> and is skipped there). Tests call <see cref="Current"/>, which binds
 /// the context to the thread xunit runs them on.
 /// </summary>

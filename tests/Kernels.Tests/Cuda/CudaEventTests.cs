@@ -3,7 +3,8 @@ using Xunit;
 
 namespace Kernels.Tests.Cuda;
 
-public sealed class CudaEventTests(CudaContextFixture fixture) : IClassFixture<CudaContextFixture>
+[Collection(CudaCollection.Name)]
+public sealed class CudaEventTests(CudaContextFixture fixture)
 {
     [CudaFact]
     public void ElapsedMilliseconds_IsFiniteAndNonNegative_AroundQueuedWork()

@@ -3,7 +3,8 @@ using Xunit;
 
 namespace Kernels.Tests.Cuda;
 
-public sealed class CudaModuleTests(CudaContextFixture fixture) : IClassFixture<CudaContextFixture>
+[Collection(CudaCollection.Name)]
+public sealed class CudaModuleTests(CudaContextFixture fixture)
 {
     private const int BlockSize = 256;
 

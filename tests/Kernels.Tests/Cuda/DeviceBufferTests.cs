@@ -3,7 +3,8 @@ using Xunit;
 
 namespace Kernels.Tests.Cuda;
 
-public sealed class DeviceBufferTests(CudaContextFixture fixture) : IClassFixture<CudaContextFixture>
+[Collection(CudaCollection.Name)]
+public sealed class DeviceBufferTests(CudaContextFixture fixture)
 {
     public static TheoryData<int> Lengths() => [1, 3, 32, 1000, (1 << 20) + 3];
 
