@@ -41,8 +41,9 @@ public static class BandwidthSuite
             var bytes = (long)megabytes << 20;
             using var source = DeviceBuffer<byte>.Allocate(context, bytes);
             using var destination = DeviceBuffer<byte>.Allocate(context, bytes);
-            source.Fill32(0x01020304);
-            destination.Clear();
+            // Everything runs on the one non-blocking stream, which does not wait for the legacy default stream.
+            source.Fill32Async(0x01020304, stream);
+            destination.ClearAsync(stream);
 
             // Enough resident blocks to fill every SM (8 × 256 threads = 2048, the per-SM thread limit on
             // sm_80/sm_90); the grid-stride loop covers the rest.
@@ -58,7 +59,7 @@ public static class BandwidthSuite
             }));
             Verify(destination, bytes);
 
-            destination.Clear();
+            destination.ClearAsync(stream);
             memcpy.Add(Time(options, bytes, start, end, stream, () => destination.CopyFromAsync(source, stream)));
             Verify(destination, bytes);
         }

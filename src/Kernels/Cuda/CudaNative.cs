@@ -52,6 +52,8 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Lib, EntryPoint = "cuMemcpyDtoDAsync_v2")] internal static partial CuResult cuMemcpyDtoDAsync(ulong destination, ulong source, nuint bytes, nint stream);
     [LibraryImport(Lib, EntryPoint = "cuMemsetD8_v2")] internal static partial CuResult cuMemsetD8(ulong destination, byte value, nuint count);
     [LibraryImport(Lib, EntryPoint = "cuMemsetD32_v2")] internal static partial CuResult cuMemsetD32(ulong destination, uint value, nuint count);
+    [LibraryImport(Lib)] internal static partial CuResult cuMemsetD8Async(ulong destination, byte value, nuint count, nint stream);
+    [LibraryImport(Lib)] internal static partial CuResult cuMemsetD32Async(ulong destination, uint value, nuint count, nint stream);
 
     // Modules and functions.
     [LibraryImport(Lib)] internal static partial CuResult cuModuleLoadDataEx(nint* module, void* image, uint optionCount, CuJitOption* options, void** optionValues);

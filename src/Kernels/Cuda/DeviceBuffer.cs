@@ -122,23 +122,39 @@ public sealed unsafe class DeviceBuffer<T> : IDisposable
             "cuMemcpyDtoDAsync_v2");
     }
 
-    /// <summary>Sets every byte to zero (<c>cuMemsetD8_v2</c>); zero bits are 0 and +0.0 for every numeric T.</summary>
+    /// <summary>
+    /// Sets every byte to zero (<c>cuMemsetD8_v2</c>); zero bits are 0 and +0.0 for every numeric T. Runs on the
+    /// legacy default stream, so work on a non-blocking <see cref="CudaStream"/> is not ordered after it: use
+    /// <see cref="ClearAsync"/> there.
+    /// </summary>
     public void Clear() => CudaCheck.Ok(CudaNative.cuMemsetD8(Pointer, 0, (nuint)SizeInBytes), "cuMemsetD8_v2");
+
+    /// <summary>Queues <see cref="Clear"/> on <paramref name="stream"/>.</summary>
+    public void ClearAsync(CudaStream? stream) =>
+        CudaCheck.Ok(CudaNative.cuMemsetD8Async(Pointer, 0, (nuint)SizeInBytes, CudaStream.HandleOf(stream)), "cuMemsetD8Async");
 
     /// <summary>
     /// Writes the 32-bit pattern <paramref name="bits"/> to every 4-byte word (<c>cuMemsetD32_v2</c>), e.g.
-    /// <c>BitConverter.SingleToUInt32Bits(1f)</c> fills a float buffer with ones. The size must be a multiple of 4 bytes.
+    /// <c>BitConverter.SingleToUInt32Bits(1f)</c> fills a float buffer with ones. The size must be a multiple of
+    /// 4 bytes. Runs on the legacy default stream, like <see cref="Clear"/>.
     /// </summary>
-    public void Fill32(uint bits)
+    public void Fill32(uint bits) =>
+        CudaCheck.Ok(CudaNative.cuMemsetD32(Pointer, bits, Words()), "cuMemsetD32_v2");
+
+    /// <summary>Queues <see cref="Fill32"/> on <paramref name="stream"/>.</summary>
+    public void Fill32Async(uint bits, CudaStream? stream) =>
+        CudaCheck.Ok(CudaNative.cuMemsetD32Async(Pointer, bits, Words(), CudaStream.HandleOf(stream)), "cuMemsetD32Async");
+
+    public void Dispose() => _handle.Dispose();
+
+    private nuint Words()
     {
         if (SizeInBytes % 4 != 0)
         {
             throw new InvalidOperationException($"Fill32 needs a size that is a multiple of 4 bytes; this buffer has {SizeInBytes}.");
         }
-        CudaCheck.Ok(CudaNative.cuMemsetD32(Pointer, bits, (nuint)(SizeInBytes / 4)), "cuMemsetD32_v2");
+        return (nuint)(SizeInBytes / 4);
     }
-
-    public void Dispose() => _handle.Dispose();
 
     private static nuint Bytes(long count) => (nuint)count * (nuint)sizeof(T);
 

@@ -91,6 +91,34 @@ public sealed class DeviceBufferTests(CudaContextFixture fixture)
     }
 
     [CudaFact]
+    public void AsyncFillAndClear_AreOrderedOnTheirStream()
+    {
+        var context = fixture.Current();
+        using var stream = CudaStream.Create(context);
+        using var buffer = DeviceBuffer<int>.Allocate(context, 4099);
+        using var download = PinnedHostBuffer<int>.Allocate(context, 4099);
+
+        buffer.Fill32Async(5, stream);
+        buffer.CopyToAsync(download, stream);
+        stream.Synchronize();
+        Assert.All(download.Span.ToArray(), v => Assert.Equal(5, v));
+
+        buffer.ClearAsync(stream);
+        buffer.CopyToAsync(download, stream);
+        stream.Synchronize();
+        Assert.All(download.Span.ToArray(), v => Assert.Equal(0, v));
+    }
+
+    [CudaFact]
+    public void Fill32_Throws_WhenSizeIsNotWholeWords()
+    {
+        var context = fixture.Current();
+        using var buffer = DeviceBuffer<byte>.Allocate(context, 6);
+
+        Assert.Throws<InvalidOperationException>(() => buffer.Fill32(1));
+    }
+
+    [CudaFact]
     public void DeviceToDeviceCopy_CopiesTheSourceLength()
     {
         var context = fixture.Current();
