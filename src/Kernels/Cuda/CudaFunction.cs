@@ -63,6 +63,8 @@ public sealed unsafe class CudaFunction
     /// </summary>
     public void Launch(Dim3 grid, Dim3 block, int sharedBytes, CudaStream? stream, ReadOnlySpan<nint> argumentPointers)
     {
+        // A function dies with its module; launching a freed one is undefined behaviour in the driver.
+        ObjectDisposedException.ThrowIf(Module.IsClosed, Module);
         fixed (nint* pointers = argumentPointers)
         {
             var result = CudaNative.cuLaunchKernel(

@@ -104,6 +104,8 @@ public sealed unsafe class CudaModule : IDisposable
         return new CudaFunction(this, function, entryName);
     }
 
+    internal bool IsClosed => _handle.IsClosed;
+
     public void Dispose() => _handle.Dispose();
 
     private static string ReadLog(byte[] buffer)

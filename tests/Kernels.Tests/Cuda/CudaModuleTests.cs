@@ -174,6 +174,17 @@ public sealed class CudaModuleTests(CudaContextFixture fixture)
         Assert.Equal(CuResult.ErrorInvalidValue, e.Result);
     }
 
+    [CudaFact]
+    public void Launch_ThrowsObjectDisposed_WhenModuleWasDisposed()
+    {
+        var context = fixture.Current();
+        var module = CudaModule.LoadPtx(context, TestPtx.VectorAdd);
+        var vectorAdd = module.GetFunction("vector_add");
+        module.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => vectorAdd.Launch(1, 32, 0, null, ReadOnlySpan<nint>.Empty));
+    }
+
     private static DeviceBuffer<T> Upload<T>(CudaContext context, T[] values)
         where T : unmanaged
     {
