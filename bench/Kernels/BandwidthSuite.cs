@@ -19,7 +19,17 @@ public static class BandwidthSuite
     public static int Run(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var options = BandwidthOptions.Parse(args);
+        BandwidthOptions options;
+        try
+        {
+            options = BandwidthOptions.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine("bandwidth: " + e.Message);
+            Console.Error.WriteLine("usage: bandwidth [--sizes-mb 64,128,256,512,1024] [--iters 20] [--warmup 3] [--device 0]");
+            return 2;
+        }
         if (!CudaDriver.TryInitialize(out var reason))
         {
             Console.Error.WriteLine("bandwidth: CUDA is not available: " + reason);
