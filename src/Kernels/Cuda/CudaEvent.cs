@@ -39,6 +39,9 @@ public sealed unsafe class CudaEvent : IDisposable
     public void Synchronize() =>
         CudaCheck.Ok(CudaNative.cuEventSynchronize(NativeHandle), "cuEventSynchronize");
 
+    /// <summary>True when the work before the last <see cref="Record"/> has completed (<c>cuEventQuery</c>); never blocks.</summary>
+    public bool IsComplete => CudaCompletion.IsComplete(CudaNative.cuEventQuery(NativeHandle), "cuEventQuery");
+
     /// <summary>
     /// Device milliseconds from <paramref name="start"/> to <paramref name="end"/> (about 0.5 µs resolution).
     /// Both must have been recorded and <paramref name="end"/> completed; call <see cref="Synchronize"/> on it first.

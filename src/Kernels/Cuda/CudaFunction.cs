@@ -55,6 +55,23 @@ public sealed unsafe class CudaFunction
     }
 
     /// <summary>
+    /// How many blocks of <paramref name="blockSize"/> threads using <paramref name="dynamicSharedBytes"/> can be
+    /// resident on one SM at once, given this kernel's registers and shared memory
+    /// (<c>cuOccupancyMaxActiveBlocksPerMultiprocessor</c>). Times the SM count, it is the largest grid that
+    /// runs in one wave.
+    /// </summary>
+    public int MaxActiveBlocksPerMultiprocessor(int blockSize, int dynamicSharedBytes = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(dynamicSharedBytes);
+        int blocks;
+        CudaCheck.Ok(
+            CudaNative.cuOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, _function, blockSize, (nuint)dynamicSharedBytes),
+            "cuOccupancyMaxActiveBlocksPerMultiprocessor");
+        return blocks;
+    }
+
+    /// <summary>
     /// Queues the kernel on <paramref name="stream"/> (null: the default stream) with <paramref name="grid"/> ×
     /// <paramref name="block"/> threads and <paramref name="sharedBytes"/> of dynamic shared memory.
     /// <paramref name="argumentPointers"/> holds, per kernel parameter in order, the host address of its value;

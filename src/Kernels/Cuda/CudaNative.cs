@@ -61,6 +61,7 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Lib)] internal static partial CuResult cuModuleGetFunction(nint* function, nint module, byte* name);
     [LibraryImport(Lib)] internal static partial CuResult cuFuncGetAttribute(int* value, CuFunctionAttribute attribute, nint function);
     [LibraryImport(Lib)] internal static partial CuResult cuFuncSetAttribute(nint function, CuFunctionAttribute attribute, int value);
+    [LibraryImport(Lib)] internal static partial CuResult cuOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, nint function, int blockSize, nuint dynamicSharedBytes);
     [LibraryImport(Lib)]
     internal static partial CuResult cuLaunchKernel(
         nint function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
@@ -70,9 +71,12 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Lib)] internal static partial CuResult cuStreamCreate(nint* stream, uint flags);
     [LibraryImport(Lib, EntryPoint = "cuStreamDestroy_v2")] internal static partial CuResult cuStreamDestroy(nint stream);
     [LibraryImport(Lib)] internal static partial CuResult cuStreamSynchronize(nint stream);
+    [LibraryImport(Lib)] internal static partial CuResult cuStreamQuery(nint stream);
+    [LibraryImport(Lib)] internal static partial CuResult cuStreamWaitEvent(nint stream, nint evt, uint flags);
     [LibraryImport(Lib)] internal static partial CuResult cuEventCreate(nint* evt, uint flags);
     [LibraryImport(Lib, EntryPoint = "cuEventDestroy_v2")] internal static partial CuResult cuEventDestroy(nint evt);
     [LibraryImport(Lib)] internal static partial CuResult cuEventRecord(nint evt, nint stream);
     [LibraryImport(Lib)] internal static partial CuResult cuEventSynchronize(nint evt);
+    [LibraryImport(Lib)] internal static partial CuResult cuEventQuery(nint evt);
     [LibraryImport(Lib)] internal static partial CuResult cuEventElapsedTime(float* milliseconds, nint start, nint end);
 }

@@ -45,6 +45,19 @@ public sealed unsafe class CudaStream : IDisposable
     public void Synchronize() =>
         CudaCheck.Ok(CudaNative.cuStreamSynchronize(NativeHandle), "cuStreamSynchronize");
 
+    /// <summary>True when everything queued so far has completed (<c>cuStreamQuery</c>); never blocks.</summary>
+    public bool IsComplete => CudaCompletion.IsComplete(CudaNative.cuStreamQuery(NativeHandle), "cuStreamQuery");
+
+    /// <summary>
+    /// Makes work queued on this stream after this call wait until <paramref name="evt"/>'s last record has
+    /// completed, without blocking the host: how one stream consumes another's output.
+    /// </summary>
+    public void Wait(CudaEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        CudaCheck.Ok(CudaNative.cuStreamWaitEvent(NativeHandle, evt.NativeHandle, 0), "cuStreamWaitEvent");
+    }
+
     public void Dispose() => _handle.Dispose();
 
     internal static nint HandleOf(CudaStream? stream) => stream is null ? 0 : stream.NativeHandle;

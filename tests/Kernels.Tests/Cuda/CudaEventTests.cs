@@ -39,4 +39,27 @@ public sealed class CudaEventTests(CudaContextFixture fixture)
 
         Assert.Equal(CuResult.ErrorInvalidHandle, e.Result);
     }
+
+    [CudaFact]
+    public void StreamWait_MakesTheSecondStreamSeeTheFirstStreamsWrite()
+    {
+        var context = fixture.Current();
+        using var producer = CudaStream.Create(context);
+        using var consumer = CudaStream.Create(context);
+        using var written = CudaEvent.Create(context, timing: false);
+        using var x = DeviceBuffer<int>.Allocate(context, 1 << 20);
+        using var y = DeviceBuffer<int>.Allocate(context, 1 << 20);
+        using var download = PinnedHostBuffer<int>.Allocate(context, 1 << 20);
+
+        x.Fill32Async(7, producer);
+        written.Record(producer);
+        consumer.Wait(written);
+        y.CopyFromAsync(x, consumer);
+        y.CopyToAsync(download, consumer);
+        consumer.Synchronize();
+
+        Assert.All(download.Span.ToArray(), v => Assert.Equal(7, v));
+        Assert.True(consumer.IsComplete);
+        Assert.True(written.IsComplete);
+    }
 }

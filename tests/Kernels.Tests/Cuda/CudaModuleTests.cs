@@ -160,6 +160,20 @@ public sealed class CudaModuleTests(CudaContextFixture fixture)
     }
 
     [CudaFact]
+    public void Occupancy_FitsTheSmThreadLimit()
+    {
+        var context = fixture.Current();
+        using var module = CudaModule.LoadPtx(context, TestPtx.VectorAdd);
+        var vectorAdd = module.GetFunction("vector_add");
+        var threadsPerSm = context.Device.GetAttribute(CuDeviceAttribute.MaxThreadsPerMultiprocessor);
+
+        var blocks = vectorAdd.MaxActiveBlocksPerMultiprocessor(BlockSize);
+
+        // A few registers per thread leave the thread limit as the binding one: it must allow at least one block.
+        Assert.InRange(blocks, 1, threadsPerSm / BlockSize);
+    }
+
+    [CudaFact]
     public void SetMaxDynamicSharedMemory_AcceptsTheOptInLimit()
     {
         var context = fixture.Current();

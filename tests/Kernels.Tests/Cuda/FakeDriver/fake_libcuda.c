@@ -49,7 +49,7 @@ CUresult cuDeviceGetName(char* n, int len, int d) { snprintf(n, len, "Fake H100"
 CUresult cuDeviceGetAttribute(int* v, int a, int d) {
   switch (a) { case 75: *v = 9; break; case 76: *v = 0; break; case 16: *v = 132; break; case 10: *v = 32; break;
     case 1: *v = 1024; break; case 8: *v = 49152; break; case 97: *v = 232448; break; case 81: *v = 233472; break;
-    case 13: *v = 1980000; break; case 36: *v = 2619000; break; case 37: *v = 5120; break; case 38: *v = 52428800; break;
+    case 13: *v = 1980000; break; case 36: *v = 2619000; break; case 37: *v = 5120; break; case 38: *v = 52428800; break; case 39: *v = 2048; break;
     default: *v = 0; }
   return 0;
 }
@@ -120,6 +120,10 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
 CUresult cuStreamCreate(void** s, unsigned f) { NEEDCTX(); *s = malloc(8); live_stream++; return 0; }
 CUresult cuStreamDestroy_v2(void* s) { NEEDCTX(); free(s); live_stream--; return 0; }
 CUresult cuStreamSynchronize(void* s) { NEEDCTX(); return 0; }
+CUresult cuStreamQuery(void* s) { NEEDCTX(); return 0; }
+CUresult cuStreamWaitEvent(void* s, void* e, unsigned f) { NEEDCTX(); return e ? 0 : 400; }
+CUresult cuEventQuery(void* e) { NEEDCTX(); return 0; }
+CUresult cuOccupancyMaxActiveBlocksPerMultiprocessor(int* n, void* f, int bs, size_t sh) { *n = bs > 1024 ? 0 : 2048 / bs; return 0; }
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
 CUresult cuEventCreate(void** e, unsigned f) { NEEDCTX(); Ev* x = calloc(1, sizeof(Ev)); x->timing = !(f & 2); *e = x; live_event++; return 0; }
 CUresult cuEventDestroy_v2(void* e) { NEEDCTX(); free(e); live_event--; return 0; }
