@@ -9,6 +9,8 @@ public static class ConvertCli
     {
         var root = new RootCommand("Checkpoint conversion and inspection: llama2.c to Hugging Face, dtype changes, LoRA merges.");
         root.Subcommands.Add(Llama2cCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(DtypeCommand.Create());
         return root;
     }
 }
