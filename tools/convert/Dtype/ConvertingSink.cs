@@ -5,7 +5,7 @@ namespace Convert.Dtype;
 
 /// <summary>
 /// Receives streamed tensor chunks and writes them to the output file: floating-point tensors converted to
-/// the target dtype through float32 (chunk by chunk, pooled buffers), everything else copied byte for byte.
+/// the target dtype (DtypeConversion.Convert, chunk by chunk), everything else copied byte for byte.
 /// </summary>
 internal sealed class ConvertingSink(SafetensorsWriter writer, SafetensorsDtype target, string file) : ISafetensorsChunkSink
 {
@@ -21,19 +21,15 @@ internal sealed class ConvertingSink(SafetensorsWriter writer, SafetensorsDtype 
             return;
         }
         var sourceSize = SafetensorsDtypes.SizeOf(tensor.Dtype);
-        var targetSize = SafetensorsDtypes.SizeOf(target);
-        var count = chunk.Length / sourceSize;
-        var floats = ArrayPool<float>.Shared.Rent(count);
-        var bytes = ArrayPool<byte>.Shared.Rent(count * targetSize);
+        var targetBytes = chunk.Length / sourceSize * SafetensorsDtypes.SizeOf(target);
+        var bytes = ArrayPool<byte>.Shared.Rent(targetBytes);
         try
         {
-            DtypeConversion.ToFloat32(tensor.Dtype, chunk, floats.AsSpan(0, count), file, tensor.Name);
-            DtypeConversion.FromFloat32(floats.AsSpan(0, count), target, bytes.AsSpan(0, count * targetSize), file, tensor.Name);
-            writer.Write(tensor.Name, offsetInTensor / sourceSize * targetSize, bytes.AsSpan(0, count * targetSize));
+            DtypeConversion.Convert(tensor.Dtype, chunk, target, bytes.AsSpan(0, targetBytes), file, tensor.Name);
+            writer.Write(tensor.Name, offsetInTensor / sourceSize * SafetensorsDtypes.SizeOf(target), bytes.AsSpan(0, targetBytes));
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(floats);
             ArrayPool<byte>.Shared.Return(bytes);
         }
     }
