@@ -48,7 +48,7 @@ internal abstract class Normalizer
 
     private sealed class Unicode(NormalizationForm form) : Normalizer
     {
-        public override string Normalize(string text) => text.IsNormalized(form) ? text : text.Normalize(form);
+        public override string Normalize(string text) => UnicodeNormalizer.Normalize(text, form);
     }
 
     private sealed class Lowercase : Normalizer
