@@ -10,6 +10,10 @@ internal abstract class Decoder
 {
     public abstract void DecodeChain(List<string> tokens);
 
+    /// <summary>Whether a step turns <c>&lt;0xNN&gt;</c> tokens into raw bytes (the streaming detokenizer must hold
+    /// them back until their run ends).</summary>
+    public virtual bool UsesByteFallback => false;
+
     public static Decoder? Create(TokenizerComponentSpec? spec) => spec is null ? null : Build(spec);
 
     private static Decoder Build(TokenizerComponentSpec spec) => spec.Type switch
@@ -85,6 +89,8 @@ internal abstract class Decoder
     /// run is not valid UTF-8.</summary>
     private sealed class ByteFallback : Decoder
     {
+        public override bool UsesByteFallback => true;
+
         private static readonly UTF8Encoding Strict = new(false, true);
 
         public override void DecodeChain(List<string> tokens)
@@ -174,6 +180,8 @@ internal abstract class Decoder
 
     private sealed class Sequence(Decoder[] steps) : Decoder
     {
+        public override bool UsesByteFallback => steps.Any(s => s.UsesByteFallback);
+
         public override void DecodeChain(List<string> tokens)
         {
             foreach (var step in steps)

@@ -18,6 +18,7 @@ public sealed class Tokenizer
     private readonly PreTokenizer? _preTokenizer;
     private readonly PostProcessor _postProcessor;
     private readonly Decoder? _decoder;
+    private readonly bool[] _byteFallbackTokens;
 
     private Tokenizer(TokenizerJsonFile file, TokenizerConfigFile? config)
     {
@@ -27,6 +28,14 @@ public sealed class Tokenizer
         _postProcessor = PostProcessor.Create(file.PostProcessor);
         _decoder = Decoder.Create(file.Decoder);
         _added = new AddedVocabulary(file.AddedTokens, _normalizer);
+        _byteFallbackTokens = new bool[Math.Max(_model.MaxId, _added.MaxId) + 1];
+        if (_decoder?.UsesByteFallback == true)
+        {
+            for (var id = 0; id < _byteFallbackTokens.Length; id++)
+            {
+                _byteFallbackTokens[id] = IdToToken(id) is { Length: 6 } t && t.StartsWith("<0x", StringComparison.Ordinal) && t[5] == '>';
+            }
+        }
         Config = config;
         VocabSize = Math.Max(_model.MaxId, _added.MaxId) + 1;
     }
@@ -128,6 +137,9 @@ public sealed class Tokenizer
 
     /// <summary>Whether the id is an added token flagged <c>special</c>.</summary>
     public bool IsSpecial(int id) => _added.IsSpecialId(id);
+
+    /// <summary>Whether the decoder turns this id's <c>&lt;0xNN&gt;</c> token into a raw byte (ByteFallback).</summary>
+    internal bool IsByteFallbackToken(int id) => (uint)id < (uint)_byteFallbackTokens.Length && _byteFallbackTokens[id];
 
     /// <summary>A streaming detokenizer whose concatenated deltas equal <see cref="Decode"/> of all ids added.</summary>
     public IncrementalDetokenizer CreateDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
