@@ -126,4 +126,18 @@ public sealed class SamplerPropertyTests
             return Enumerable.Range(0, logits.Length).All(i => keep[i] == (actual[i] > 0));
         }).QuickCheckThrowOnFailure();
     }
+
+    [Fact]
+    public void TopK_MatchesSortDefinition_WithManyTies()
+    {
+        // Values from a small set force ties at the boundary; reference: keep ℓ ≥ the k-th entry of the sorted alive logits.
+        var rows = Gen.Choose(1, 400).SelectMany(v => Gen.ArrayOf(Gen.Choose(-5, 5).Select(x => (float)x), v)).ToArbitrary();
+        Prop.ForAll(rows, Gen.Choose(1, 50).ToArbitrary(), (logits, k) =>
+        {
+            var actual = SamplerHarness.Process(new SamplingParams { TopK = k }, logits);
+            var sorted = logits.OrderByDescending(x => x).ToArray();
+            var kth = k >= sorted.Length ? float.NegativeInfinity : sorted[k - 1];
+            return Enumerable.Range(0, logits.Length).All(i => (logits[i] >= kth) == (actual[i] > 0));
+        }).QuickCheckThrowOnFailure();
+    }
 }
