@@ -11,6 +11,7 @@ public static class EngineCli
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(SamplersCommand.Create());
         return root;
     }
 }
