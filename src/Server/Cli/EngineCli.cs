@@ -12,6 +12,7 @@ public static class EngineCli
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(SamplersCommand.Create());
+        root.Subcommands.Add(ChatTemplateCommand.Create());
         return root;
     }
 }
