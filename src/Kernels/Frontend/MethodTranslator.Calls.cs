@@ -107,7 +107,10 @@ internal sealed partial class MethodTranslator
         {
             throw Fail($"calls nested deeper than {KernelTranslation.MaxInlineDepth}");
         }
-        if (callee.IsAbstract || callee.GetMethodBody() is null || callee.DeclaringType?.Assembly == typeof(object).Assembly)
+        // From the core library only the operators of primitive types inline (generic math on INumber<T>).
+        var coreLibrary = callee.DeclaringType?.Assembly == typeof(object).Assembly
+            && !(callee.DeclaringType.IsPrimitive && callee.Name.Contains("op_", StringComparison.Ordinal));
+        if (callee.IsAbstract || callee.GetMethodBody() is null || coreLibrary)
         {
             throw Fail($"a call to {callee.DeclaringType?.FullName}.{callee.Name}, which the device does not support");
         }

@@ -20,8 +20,7 @@ internal sealed partial class MethodTranslator
     private readonly Slot? _returnSlot;
     private readonly BasicBlock? _exit;
     private readonly Dictionary<int, BasicBlock> _blocks = [];
-    private readonly Dictionary<int, int> _entryDepth = [];
-    private readonly List<Slot> _stackSlots = [];
+    private readonly Dictionary<int, Slot[]> _entryStack = [];
     private readonly List<StackValue> _stack = [];
     private Slot[] _locals = [];
     private int _offset;
@@ -161,35 +160,37 @@ internal sealed partial class MethodTranslator
     {
         B.Block = block;
         _stack.Clear();
-        var depth = _entryDepth.GetValueOrDefault(offset);
-        for (var i = 0; i < depth; i++)
+        foreach (var slot in _entryStack.GetValueOrDefault(offset) ?? [])
         {
-            _stack.Add(_k.ReadSlot(_stackSlots[i]));
+            _stack.Add(_k.ReadSlot(slot));
         }
     }
 
-    /// <summary>Values on the IL stack at a block boundary go through one SSA variable per depth.</summary>
+    /// <summary>Values on the IL stack at a block boundary go through SSA variables of the target block, one per depth.</summary>
     private void SpillStack(int target)
     {
-        if (_entryDepth.TryGetValue(target, out var known) && known != _stack.Count)
+        if (!_entryStack.TryGetValue(target, out var slots))
         {
-            throw Fail($"inconsistent stack depth at IL_{target:X4}");
-        }
-        _entryDepth[target] = _stack.Count;
-        for (var i = 0; i < _stack.Count; i++)
-        {
-            var value = _stack[i];
-            if (i >= _stackSlots.Count)
+            slots = new Slot[_stack.Count];
+            for (var i = 0; i < slots.Length; i++)
             {
-                _stackSlots.Add(value switch
+                slots[i] = _stack[i] switch
                 {
                     ScalarValue s => new Slot { ClrType = typeof(object), Variable = _k.Ssa.NewVariable(s.Value.Type) },
                     PointerAddress p => new Slot { ClrType = typeof(object), Variable = _k.Ssa.NewVariable(p.Pointer.Type) },
                     StructValue sv => _k.NewSlot(sv.ClrType, null, Fail),
                     _ => throw Fail("a ref to a local held on the stack across a branch"),
-                });
+                };
             }
-            _k.WriteSlot(_stackSlots[i], value, Fail);
+            _entryStack[target] = slots;
+        }
+        if (slots.Length != _stack.Count)
+        {
+            throw Fail($"inconsistent stack depth at IL_{target:X4}");
+        }
+        for (var i = 0; i < slots.Length; i++)
+        {
+            _k.WriteSlot(slots[i], _stack[i], Fail);
         }
     }
 
