@@ -107,10 +107,11 @@ internal sealed partial class MethodTranslator
         {
             throw Fail($"calls nested deeper than {KernelTranslation.MaxInlineDepth}");
         }
-        // From the core library only the operators of primitive types inline (generic math on INumber<T>).
-        var coreLibrary = callee.DeclaringType?.Assembly == typeof(object).Assembly
-            && !(callee.DeclaringType.IsPrimitive && callee.Name.Contains("op_", StringComparison.Ordinal));
-        if (callee.IsAbstract || callee.GetMethodBody() is null || coreLibrary)
+        // From the framework only the operators of primitive types inline (generic math on INumber<T>);
+        // the rest of .NET allocates, throws or calls the OS, so it is refused by name rather than half-translated.
+        var framework = IsFramework(callee.DeclaringType?.Assembly)
+            && !(callee.DeclaringType!.IsPrimitive && callee.Name.Contains("op_", StringComparison.Ordinal));
+        if (callee.IsAbstract || callee.GetMethodBody() is null || framework)
         {
             throw Fail($"a call to {callee.DeclaringType?.FullName}.{callee.Name}, which the device does not support");
         }
@@ -128,10 +129,21 @@ internal sealed partial class MethodTranslator
         }
     }
 
+    private static bool IsFramework(System.Reflection.Assembly? assembly)
+    {
+        var name = assembly?.GetName().Name ?? string.Empty;
+        return assembly == typeof(object).Assembly || name.StartsWith("System.", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft.", StringComparison.Ordinal) || name is "System" or "netstandard" or "mscorlib";
+    }
+
     /// <summary>newobj of a struct is construction in registers: zero a temporary, inline the constructor on it.</summary>
     private void NewObject(MethodBase constructor)
     {
         var type = constructor.DeclaringType!;
+        if (typeof(Exception).IsAssignableFrom(type))
+        {
+            throw Fail($"throw (new {type.Name}): exceptions are not supported on the device");
+        }
         if (!type.IsValueType)
         {
             throw Fail($"allocation (newobj {type.Name}): objects do not exist on the device");

@@ -15,11 +15,11 @@ internal sealed partial class MethodTranslator
             case ILOpCode.Ldarg_s or ILOpCode.Ldarg: LoadArg((int)ins.Operand); return true;
             case ILOpCode.Starg_s or ILOpCode.Starg: _k.WriteSlot(ArgSlot((int)ins.Operand), PopAny(), Fail); return true;
             case ILOpCode.Ldarga_s or ILOpCode.Ldarga: Push(new SlotAddress(ArgSlot((int)ins.Operand))); return true;
-            case >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3: Push(_k.ReadSlot(_locals[ins.OpCode - ILOpCode.Ldloc_0])); return true;
-            case ILOpCode.Ldloc_s or ILOpCode.Ldloc: Push(_k.ReadSlot(_locals[ins.Operand])); return true;
-            case >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3: _k.WriteSlot(_locals[ins.OpCode - ILOpCode.Stloc_0], PopAny(), Fail); return true;
-            case ILOpCode.Stloc_s or ILOpCode.Stloc: _k.WriteSlot(_locals[ins.Operand], PopAny(), Fail); return true;
-            case ILOpCode.Ldloca_s or ILOpCode.Ldloca: Push(new SlotAddress(_locals[ins.Operand])); return true;
+            case >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3: Push(_k.ReadSlot(Local(ins.OpCode - ILOpCode.Ldloc_0))); return true;
+            case ILOpCode.Ldloc_s or ILOpCode.Ldloc: Push(_k.ReadSlot(Local(ins.Operand))); return true;
+            case >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3: _k.WriteSlot(Local(ins.OpCode - ILOpCode.Stloc_0), PopAny(), Fail); return true;
+            case ILOpCode.Stloc_s or ILOpCode.Stloc: _k.WriteSlot(Local(ins.Operand), PopAny(), Fail); return true;
+            case ILOpCode.Ldloca_s or ILOpCode.Ldloca: Push(new SlotAddress(Local(ins.Operand))); return true;
             case ILOpCode.Dup: { var v = PopAny(); Push(v); Push(v); return true; }
             case ILOpCode.Pop: PopAny(); return true;
             case ILOpCode.Ldind_i1: LoadIndirect(typeof(sbyte)); return true;

@@ -22,7 +22,8 @@ internal sealed partial class MethodTranslator
     private readonly Dictionary<int, BasicBlock> _blocks = [];
     private readonly Dictionary<int, Slot[]> _entryStack = [];
     private readonly List<StackValue> _stack = [];
-    private Slot[] _locals = [];
+    private Slot?[] _locals = [];
+    private Type?[] _localTypes = [];
     private int _offset;
     private Type? _constrained;
 
@@ -63,15 +64,8 @@ internal sealed partial class MethodTranslator
             _offset = body.ExceptionHandlingClauses[0].TryOffset;
             throw Fail("exception handling (try/catch/finally, using, lock)");
         }
-        _locals = new Slot[body.LocalVariables.Count];
-        foreach (var local in body.LocalVariables)
-        {
-            if (local.IsPinned)
-            {
-                throw Fail("a pinned local (fixed statement)");
-            }
-            _locals[local.LocalIndex] = _k.NewSlot(local.LocalType, null, Fail);
-        }
+        _localTypes = [.. body.LocalVariables.Select(l => l.IsPinned ? null : l.LocalType)];
+        _locals = new Slot?[_localTypes.Length];
         var code = IlDecoder.Decode(body.GetILAsByteArray() ?? []);
         var reachable = FindReachableBlocks(code);
         foreach (var start in reachable)
@@ -91,6 +85,7 @@ internal sealed partial class MethodTranslator
                     B.Branch(block);
                 }
                 EnterBlock(instruction.Offset, block);
+                RejectThrowingBlock(code, instruction.Offset);
                 skipping = false;
             }
             else if (B.IsTerminated)
@@ -154,6 +149,35 @@ internal sealed partial class MethodTranslator
             }
         }
         return [.. reachable.Where(starts.Contains)];
+    }
+
+    /// <summary>Locals get their slots at first use, so an unsupported local type is reported where it is used.</summary>
+    private Slot Local(long index)
+    {
+        if (_locals[index] is { } slot)
+        {
+            return slot;
+        }
+        var type = _localTypes[index] ?? throw Fail("a pinned local (fixed statement)");
+        return _locals[index] = _k.NewSlot(type, null, Fail);
+    }
+
+    /// <summary>A block that ends in throw is rejected at the throw, before its exception object is built.</summary>
+    private void RejectThrowingBlock(IlInstruction[] code, int start)
+    {
+        var index = Array.FindIndex(code, c => c.Offset == start);
+        for (var i = index; i < code.Length && (i == index || !_blocks.ContainsKey(code[i].Offset)); i++)
+        {
+            if (code[i].OpCode is ILOpCode.Throw or ILOpCode.Rethrow)
+            {
+                _offset = code[i].Offset;
+                throw Fail("throw (exceptions are not supported on the device)");
+            }
+            if (code[i].EndsBlock)
+            {
+                return;
+            }
+        }
     }
 
     private void EnterBlock(int offset, BasicBlock block)
