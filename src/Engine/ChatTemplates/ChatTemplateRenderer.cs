@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Engine.ChatTemplates.Runtime;
 
 namespace Engine.ChatTemplates;
 
@@ -57,9 +58,24 @@ public sealed class ChatTemplateRenderer(ChatTemplateConfig config, ChatTemplate
         {
             throw new ChatTemplateException("continue_final_message and add_generation_prompt are not compatible.");
         }
-        var variables = BuildVariables(messages, addGenerationPrompt, extra);
+        // Straight to template values: BuildVariables' JsonObject would only add a deep clone per render.
+        var variables = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["messages"] = JsonValues.FromNode(messages),
+            ["add_generation_prompt"] = addGenerationPrompt,
+            ["tools"] = null,
+            ["documents"] = null,
+        };
+        foreach (var (name, value) in Config.SpecialTokens)
+        {
+            variables[name] = JsonValues.FromNode(value);
+        }
+        foreach (var (name, value) in extra ?? [])
+        {
+            variables[name] = JsonValues.FromNode(value);
+        }
         var source = Config.SelectTemplate(template, hasTools: variables["tools"] is not null);
-        var rendered = ChatTemplate.Parse(source).Render(variables, limits, clock);
+        var rendered = ChatTemplate.Parse(source).RenderValues(variables, limits, clock);
         return continueFinalMessage ? CutAfterFinalMessage(rendered, messages) : rendered;
     }
 
