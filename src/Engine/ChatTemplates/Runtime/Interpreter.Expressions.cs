@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Engine.ChatTemplates.Syntax;
 
@@ -8,6 +9,7 @@ internal sealed partial class Interpreter
 {
     public object? Evaluate(Expr expr, Scope scope)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (expr)
         {
             case ConstExpr c:
