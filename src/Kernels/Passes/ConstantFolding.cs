@@ -20,7 +20,7 @@ public sealed class ConstantFolding : IPass
             {
                 continue;
             }
-            if (ConstantEvaluator.TryBits(instruction, 0) is { } bits)
+            if (ConstantEvaluator.TryFold(instruction) is { } bits)
             {
                 replacements[instruction] = new Constant(instruction.Type, bits);
             }

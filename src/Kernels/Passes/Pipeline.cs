@@ -16,7 +16,18 @@ public static class Pipeline
         new DeadCodeElimination(),
     ];
 
-    /// <summary>Runs the passes to a fixed point (at most 16 rounds), verifying the IR after each.</summary>
+    /// <summary>
+    /// Verifies the IR after every pass, naming the pass that broke it. On in Debug builds of the compiler
+    /// (the tests); Release builds verify once before and once after the pipeline.
+    /// </summary>
+    public static bool VerifyEachPass { get; set; } =
+#if DEBUG
+        true;
+#else
+        false;
+#endif
+
+    /// <summary>Runs the passes to a fixed point (at most 16 rounds).</summary>
     public static void Run(Function function)
     {
         Verifier.Verify(function);
@@ -26,13 +37,17 @@ public static class Pipeline
             foreach (var pass in Passes)
             {
                 changed |= pass.Run(function);
-                Verifier.Verify(function, pass.Name);
+                if (VerifyEachPass)
+                {
+                    Verifier.Verify(function, pass.Name);
+                }
             }
             if (!changed)
             {
                 break;
             }
         }
+        Verifier.Verify(function, "the pipeline");
         function.Renumber();
     }
 }
