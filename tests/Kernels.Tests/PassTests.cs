@@ -76,4 +76,24 @@ public sealed class PassTests
         Assert.DoesNotContain("Select", kernel.IrText, StringComparison.Ordinal);
         Assert.True(kernel.IrText.Split('\n').Count(l => l.StartsWith("BB", StringComparison.Ordinal)) <= 3, kernel.IrText);
     }
+
+    [Fact]
+    public void LoopUnrolling_FlattensLoopsBoundedBySpecialisationConstants()
+    {
+        var fold = KernelCompiler.Compile(KernelCatalog.Method(typeof(Specialisation), nameof(Specialisation.Fold), typeof(Specialisation.MaxOp), typeof(Size4)));
+        Assert.DoesNotContain("phi", fold.IrText, StringComparison.Ordinal);
+        Assert.Equal(4, fold.IrText.Split('\n').Count(l => l.Contains("Load", StringComparison.Ordinal)));
+        // The warp butterfly (offset 16, 8, 4, 2, 1) becomes five shuffles with constant lane masks.
+        var warp = KernelCompiler.Compile(typeof(WarpReduce), nameof(WarpReduce.Kernel));
+        Assert.Contains("shfl.sync.bfly.b32 %f", warp.Ptx, StringComparison.Ordinal);
+        Assert.Equal(5, warp.Ptx.Split('\n').Count(l => l.Contains("shfl.sync.bfly", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void LoopUnrolling_LeavesRuntimeBoundedLoops()
+    {
+        var matmul = KernelCompiler.Compile(KernelCatalog.Method(typeof(TiledMatmul), nameof(TiledMatmul.Kernel), typeof(Size8)));
+        // The k-tile loop runs to a kernel argument: still a loop (a φ remains).
+        Assert.Contains("phi", matmul.IrText, StringComparison.Ordinal);
+    }
 }

@@ -13,6 +13,7 @@ public static class Pipeline
     [
         new ConstantFolding(),
         new CfgSimplification(),
+        new LoopUnrolling(),
         new DeadCodeElimination(),
     ];
 
@@ -27,11 +28,11 @@ public static class Pipeline
         false;
 #endif
 
-    /// <summary>Runs the passes to a fixed point (at most 16 rounds).</summary>
+    /// <summary>Runs the passes to a fixed point (at most 64 rounds: each unrolls at most one loop).</summary>
     public static void Run(Function function)
     {
         Verifier.Verify(function);
-        for (var round = 0; round < 16; round++)
+        for (var round = 0; round < 64; round++)
         {
             var changed = false;
             foreach (var pass in Passes)
