@@ -2,6 +2,7 @@ using System.Text.Json;
 using Convert.Llama2c;
 using Loader.Llama2c;
 using Loader.Safetensors;
+using Loader.Tokenizers;
 
 namespace Convert.Tests;
 
@@ -53,6 +54,25 @@ public sealed class Llama2cConversionTests
         Assert.Equal("\n</s>\n", tokenizer.RootElement.GetProperty("eos_token").GetString());
         Assert.True(tokenizer.RootElement.GetProperty("add_bos_token").GetBoolean());
         Assert.False(tokenizer.RootElement.TryGetProperty("chat_template", out _));
+    }
+
+    [Fact]
+    public void WritesTokenizerJson_WithTheVocabularyOfTokenizerBin()
+    {
+        using var dir = Convert(out var result);
+
+        Assert.Contains(dir.File("tokenizer.json"), result.Files);
+        var tokenizer = TokenizerJsonFile.Read(dir.File("tokenizer.json"));
+        var pieces = Llama2cTokenizerFile.Read(Aidreams.Tokenizer, Aidreams.Vocab).Pieces;
+
+        Assert.Equal(Aidreams.Vocab, tokenizer.Model.Vocab.Count);
+        Assert.True(tokenizer.Model.ByteFallback);
+        for (var id = 0; id < Aidreams.Vocab; id++)
+        {
+            Assert.Equal(id, tokenizer.Model.Vocab[System.Text.Encoding.UTF8.GetString(pieces[id])]);
+        }
+        Assert.Contains(tokenizer.AddedTokens, t => t.Id == 1 && t.Content == "\n<s>\n" && t.Special);
+        Assert.Contains(tokenizer.AddedTokens, t => t.Id == 2 && t.Content == "\n</s>\n" && t.Special);
     }
 
     [Fact]
