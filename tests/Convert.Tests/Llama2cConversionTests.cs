@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Convert.Llama2c;
+using Loader.Config;
 using Loader.Llama2c;
 using Loader.Safetensors;
 using Loader.Tokenizers;
@@ -54,6 +55,24 @@ public sealed class Llama2cConversionTests
         Assert.Equal("\n</s>\n", tokenizer.RootElement.GetProperty("eos_token").GetString());
         Assert.True(tokenizer.RootElement.GetProperty("add_bos_token").GetBoolean());
         Assert.False(tokenizer.RootElement.TryGetProperty("chat_template", out _));
+    }
+
+    [Fact]
+    public void ConvertedConfigs_LoadThroughLoadersOwnParsers()
+    {
+        using var dir = Convert(out _);
+
+        var config = HfModelConfig.Load(dir.Path);
+        var generation = GenerationConfig.Load(dir.Path);
+
+        Assert.Equal(("LlamaForCausalLM", 64, 172, 4, 4, 4, 16), (config.Architecture, config.HiddenSize, config.IntermediateSize, config.NumHiddenLayers, config.NumAttentionHeads, config.NumKeyValueHeads, config.HeadDim));
+        Assert.Equal((512, 128, 1e-5, 10000.0), (config.VocabSize, config.MaxPositionEmbeddings, config.RmsNormEps, config.RopeTheta));
+        Assert.True(config.TieWordEmbeddings);
+        Assert.Null(config.RopeScaling);
+        Assert.Equal([1], config.EosTokenIds);
+        Assert.Equal([1], generation.EosTokenIds);
+        Assert.Equal(1, generation.BosTokenId);
+        Assert.Equal(0.9, generation.TopP);
     }
 
     [Fact]
