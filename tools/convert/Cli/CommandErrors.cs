@@ -1,3 +1,4 @@
+using Loader.Adapters;
 using Loader.Config;
 using Loader.Llama2c;
 using Loader.Safetensors;
@@ -16,6 +17,7 @@ internal static class CommandErrors
             return action();
         }
         catch (Exception e) when (e is Llama2cFormatException or SafetensorsFormatException or ModelConfigException or TokenizerFormatException
+                                      or LoraFormatException
                                       or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
