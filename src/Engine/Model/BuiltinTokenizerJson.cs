@@ -70,7 +70,7 @@ public static class BuiltinTokenizerJson
             w.WriteBoolean("fuse_unk", false);
             w.WriteBoolean("byte_fallback", false);
             w.WriteStartObject("vocab");
-            var alphabet = ByteToUnicode();
+            var alphabet = Tokenization.ByteLevelAlphabet.ByteToChar;
             for (var b = 0; b < 256; b++)
             {
                 w.WriteNumber(alphabet[b].ToString(), b);
@@ -87,19 +87,6 @@ public static class BuiltinTokenizerJson
     /// <summary><c>tokenizer_config.json</c> naming the specials.</summary>
     public static string CreateConfig() =>
         """{"bos_token":"<s>","eos_token":"</s>","add_bos_token":false,"add_eos_token":false,"model_max_length":512}""";
-
-    // GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the rest to U+0100 onward in byte order.
-    private static char[] ByteToUnicode()
-    {
-        var map = new char[256];
-        var next = 256;
-        for (var b = 0; b < 256; b++)
-        {
-            var printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
-            map[b] = printable ? (char)b : (char)next++;
-        }
-        return map;
-    }
 
     private static void AddedToken(Utf8JsonWriter w, int id, string content)
     {
