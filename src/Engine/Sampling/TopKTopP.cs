@@ -5,8 +5,8 @@ namespace Engine.Sampling;
 /// <summary>
 /// TOP_P_TOP_K (id 0, §7.2), one step, top-k first. Top-k keeps ℓ ≥ the k-th largest alive logit (ties at
 /// the boundary survive), found by quickselect. Top-p then works on the survivors' distribution: in descending order (ties by
-/// id) token j survives iff the mass strictly above it, C_j, is &lt; top_p. Top-p sorts only the head of the
-/// vocabulary, band by band (<see cref="DescendingOrder"/>), which gives exactly the full sort's result.
+/// id) token j survives iff the mass strictly above it, C_j, is &lt; top_p. Top-p sorts only the exponent bucket where the
+/// cumulative mass crosses top_p (<see cref="ExponentBuckets"/>).
 /// </summary>
 internal static class TopKTopP
 {
@@ -85,36 +85,38 @@ internal static class TopKTopP
     public static void ApplyTopP(Span<float> logits, float topP, SamplerWorkspace ws)
     {
         var probs = ws.ProbabilitiesOf(logits);
+        var mass = ws.BucketMass.AsSpan();
+        ExponentBuckets.Accumulate(logits, probs, mass);
         var keys = ws.Keys.AsSpan();
-        var hi = float.PositiveInfinity;
-        var lo = probs[Probabilities.ArgMax(probs)] * (1f / 256f);
-        var count = 0;
         var above = 0.0;
-        var next = 0;
-        while (true)
+        for (var e = ExponentBuckets.Count - 1; e >= 0; e--)
         {
-            count = DescendingOrder.AppendBand(logits, probs, lo, hi, keys, count);
-            for (; next < count; next++)
+            if (mass[e] <= 0 && e > 0)
+            {
+                continue;
+            }
+            // Every token of this bucket has C_j < top_p when even the bucket's end stays below it: keep it whole.
+            if (above + mass[e] < topP - ExponentBuckets.Margin)
+            {
+                above += mass[e];
+                continue;
+            }
+            var n = ExponentBuckets.Collect(logits, probs, e, keys);
+            for (var j = 0; j < n; j++)
             {
                 if (above >= topP)
                 {
-                    // Cut here: this token, the rest of the band and every token below the band.
-                    for (var j = next; j < count; j++)
+                    // Cut here: this token, the rest of the bucket and every lower bucket.
+                    for (var r = j; r < n; r++)
                     {
-                        logits[DescendingOrder.IdOf(keys[j])] = float.NegativeInfinity;
+                        logits[DescendingOrder.IdOf(keys[r])] = float.NegativeInfinity;
                     }
-                    Probabilities.RemoveBelow(logits, probs, lo, -1);
+                    Probabilities.RemoveBelow(logits, probs, ExponentBuckets.LowerBound(e), -1);
                     ws.ProbsValid = false;
                     return;
                 }
-                above += probs[DescendingOrder.IdOf(keys[next])];
+                above += probs[DescendingOrder.IdOf(keys[j])];
             }
-            if (float.IsNegativeInfinity(lo))
-            {
-                return;
-            }
-            hi = lo;
-            lo = DescendingOrder.NextProbabilityBound(lo);
         }
     }
 }
