@@ -146,6 +146,9 @@ public sealed partial record SamplingParams
     public (long Seed, int Choice) RngIdentity(int choice, long serverSeed) =>
         Seeds.Count > 0 ? (Seeds[choice], 0) : (Seed ?? serverSeed, choice);
 
+    /// <summary>A random 63-bit seed for a request that sent none (§3.8), so every request is replayable from logs.</summary>
+    public static long DrawServerSeed() => Random.Shared.NextInt64(0, long.MaxValue);
+
     /// <summary>
     /// Resolves Friendli's total-length bounds (§9.2), an explicit <c>null</c> and the endpoint default for
     /// <c>max_tokens</c>: returns (max_tokens, min_tokens) for a prompt of <paramref name="promptLength"/> tokens.
