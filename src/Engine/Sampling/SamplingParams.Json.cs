@@ -89,6 +89,8 @@ public sealed partial record SamplingParams
             IgnoreEos = r.Bool("ignore_eos") ?? false,
             MinTokens = r.Int("min_tokens") ?? d.MinTokens,
             MaxTokens = r.Int("max_completion_tokens") ?? r.Int("max_tokens"),
+            MaxTokensExplicitNull = !r.Has("max_completion_tokens") && requestBody.TryGetProperty("max_tokens", out var mt)
+                && mt.ValueKind == JsonValueKind.Null,
             MaxTotalTokens = r.Int("max_total_tokens"),
             MinTotalTokens = r.Int("min_total_tokens"),
             Logprobs = LogprobsField(r),
