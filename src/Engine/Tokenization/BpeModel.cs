@@ -63,9 +63,14 @@ internal sealed class BpeModel
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
 
     /// <summary>Appends the ids of one pre-token.</summary>
-    public void Tokenize(string word, List<int> output)
+    public void Tokenize(string word, List<int> output) => Tokenize(word.AsSpan(), word, output);
+
+    /// <summary>Appends the ids of one pre-token given as a span; allocates only when the word misses the cache.</summary>
+    public void Tokenize(ReadOnlySpan<char> word, List<int> output) => Tokenize(word, null, output);
+
+    private void Tokenize(ReadOnlySpan<char> word, string? wordString, List<int> output)
     {
-        if (word.Length == 0)
+        if (word.IsEmpty)
         {
             return;
         }
@@ -79,13 +84,14 @@ internal sealed class BpeModel
             output.AddRange(cached);
             return;
         }
+        wordString ??= word.ToString();
         var symbols = new List<int>(word.Length);
-        SplitIntoSymbols(word, symbols);
+        SplitIntoSymbols(wordString, symbols);
         var merged = _merger.MergeAll(symbols);
         output.AddRange(merged);
         if (word.Length <= MaxCachedWordLength && _cache.Count < CacheCapacity)
         {
-            _cache.TryAdd(word, merged);
+            _cache.TryAdd(wordString, merged);
         }
     }
 

@@ -28,6 +28,9 @@ internal sealed class SplitPattern
         _predicate = predicate;
     }
 
+    /// <summary>The hand-written scanner behind this regex, if it is one of the recognised patterns.</summary>
+    public Gpt4StyleScanner? Scanner => _scanner;
+
     public static SplitPattern Literal(string literal) => new(literal, null, null, null);
 
     public static SplitPattern CodePoint(Func<int, bool> predicate) => new(null, null, null, predicate);
