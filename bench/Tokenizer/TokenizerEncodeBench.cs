@@ -32,12 +32,14 @@ public static class TokenizerEncodeBench
         report.AppendLine($"- command: `dotnet run -c Release --project bench -- tokenizer-encode{(nodeModules is null ? "" : " --hf-node-modules " + nodeModules)} --mb {megabytes} --chunk-kb {chunkKb}`");
         report.AppendLine("- single thread; best of 3 passes after a warm-up; HF = tokenizers 0.22.2 via npm @anush008/tokenizers 0.6.0 (one awaited `encode` per chunk)");
         report.AppendLine();
-        report.AppendLine("| tokenizer | ours MB/s | HF MB/s | ours / HF | tokens (ours) | tokens (HF) |");
-        report.AppendLine("|---|---|---|---|---|---|");
+        report.AppendLine("| tokenizer | ours MB/s | HF MB/s | ours / HF | tokens (ours) | tokens (HF) | ours load s |");
+        report.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var name in new[] { "llama3", "qwen3" })
         {
             var dir = Path.Combine(root, name);
+            var load = Stopwatch.StartNew();
             var tokenizer = Engine.Tokenization.Tokenizer.FromDirectory(dir);
+            var loadSeconds = load.Elapsed.TotalSeconds;
             tokenizer.Encode(chunks[0], addSpecialTokens: false);
             var best = double.MaxValue;
             long tokens = 0;
@@ -54,7 +56,7 @@ public static class TokenizerEncodeBench
             var ours = bytes / 1e6 / best;
             var (hf, hfTokens) = nodeModules is null ? (double.NaN, 0L) : RunHf(nodeModules, Path.Combine(dir, "tokenizer.json"), corpusPath);
             var line = $"| {name} | {ours:F2} | {(double.IsNaN(hf) ? "-" : hf.ToString("F2", CultureInfo.InvariantCulture))} | " +
-                $"{(double.IsNaN(hf) ? "-" : (ours / hf).ToString("F2", CultureInfo.InvariantCulture))} | {tokens} | {(hfTokens == 0 ? "-" : hfTokens)} |";
+                $"{(double.IsNaN(hf) ? "-" : (ours / hf).ToString("F2", CultureInfo.InvariantCulture))} | {tokens} | {(hfTokens == 0 ? "-" : hfTokens)} | {loadSeconds:F2} |";
             report.AppendLine(line);
             Console.WriteLine(line);
         }

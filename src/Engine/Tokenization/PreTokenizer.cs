@@ -112,13 +112,13 @@ internal abstract class PreTokenizer
             case SplitBehavior.Contiguous:
             case SplitBehavior.MergedWithPrevious:
             {
-                // Contiguous glues a match onto a preceding match; MergedWithPrevious glues it onto whatever
+                // Contiguous glues a span onto a preceding span of the same kind; MergedWithPrevious glues it onto whatever
                 // precedes it, unless that was a match too.
                 var merged = new List<(int Start, int End)>();
                 var previousMatch = false;
                 foreach (var s in spans)
                 {
-                    var glue = behavior == SplitBehavior.Contiguous ? s.IsMatch && previousMatch : s.IsMatch && !previousMatch;
+                    var glue = behavior == SplitBehavior.Contiguous ? s.IsMatch == previousMatch : s.IsMatch && !previousMatch;
                     if (glue && merged.Count > 0)
                     {
                         merged[^1] = (merged[^1].Start, s.End);

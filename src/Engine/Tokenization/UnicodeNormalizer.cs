@@ -69,6 +69,9 @@ internal static class UnicodeNormalizer
         _ => 8,
     };
 
+    private static int ComputeAstralFlags(int cp) =>
+        ClassOf(cp) != 0 || Canonical.ContainsKey(cp) || Compatibility.ContainsKey(cp) || SecondOfPair.Contains(cp) ? 0xF : 0;
+
     private static int ComputeFlags(int cp)
     {
         if (cp is >= 0xD800 and <= 0xDFFF)
@@ -116,10 +119,20 @@ internal static class UnicodeNormalizer
         var bit = FormBit(form);
         for (var i = 0; i < text.Length; i++)
         {
-            if ((MaybeChanges[text[i]] & bit) != 0)
+            var c = text[i];
+            if ((MaybeChanges[c] & bit) == 0)
             {
-                return false;
+                continue;
             }
+            // Astral code points (emoji, most of them) are looked up by value; a lone surrogate is left as is.
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if ((ComputeAstralFlags(char.ConvertToUtf32(c, text[++i])) & bit) == 0)
+                {
+                    continue;
+                }
+            }
+            return false;
         }
         return true;
     }
