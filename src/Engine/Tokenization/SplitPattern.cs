@@ -37,9 +37,10 @@ internal sealed class SplitPattern
 
     /// <param name="pattern">An Oniguruma pattern.</param>
     /// <param name="where">The component, for the error message when .NET cannot compile it.</param>
-    public static SplitPattern FromRegex(string pattern, string where)
+    /// <param name="useScanner">False forces the .NET Regex path (tests compare the two).</param>
+    public static SplitPattern FromRegex(string pattern, string where, bool useScanner = true)
     {
-        if (Gpt4StyleScanner.TryCreate(pattern) is { } scanner)
+        if (useScanner && Gpt4StyleScanner.TryCreate(pattern) is { } scanner)
         {
             return new SplitPattern(null, null, scanner, null);
         }
