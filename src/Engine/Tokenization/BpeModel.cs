@@ -106,17 +106,11 @@ internal sealed class BpeModel
             UnicodeClass.At(word, i, out var w);
             var isFirst = i == 0;
             var isLast = i + w == word.Length;
-            int id;
-            bool found;
-            if ((isFirst || _prefix is null) && (!isLast || _suffix is null))
-            {
-                found = _vocabBySpan.TryGetValue(word.AsSpan(i, w), out id);
-            }
-            else
-            {
-                var key = string.Concat(isFirst ? "" : _prefix, word.AsSpan(i, w), isLast ? _suffix : "");
-                found = _vocab.TryGetValue(key, out id);
-            }
+            // HF looks up (and byte-falls-back) the character together with its prefix/suffix.
+            var key = (isFirst || _prefix is null) && (!isLast || _suffix is null)
+                ? word.AsSpan(i, w)
+                : string.Concat(isFirst ? "" : _prefix, word.AsSpan(i, w), isLast ? _suffix : "").AsSpan();
+            var found = _vocabBySpan.TryGetValue(key, out var id);
             if (found)
             {
                 if (pendingUnk)
@@ -126,7 +120,7 @@ internal sealed class BpeModel
                 }
                 symbols.Add(id);
             }
-            else if (!TryByteFallback(word.AsSpan(i, w), symbols) && _unkId is { } unk)
+            else if (!TryByteFallback(key, symbols) && _unkId is { } unk)
             {
                 if (pendingUnk && !_fuseUnk)
                 {
@@ -142,14 +136,18 @@ internal sealed class BpeModel
         }
     }
 
-    private bool TryByteFallback(ReadOnlySpan<char> codePoint, List<int> symbols)
+    private bool TryByteFallback(ReadOnlySpan<char> symbol, List<int> symbols)
     {
         if (_byteFallbackIds is null)
         {
             return false;
         }
-        Span<byte> bytes = stackalloc byte[4];
-        var count = Encoding.UTF8.GetBytes(codePoint, bytes);
+        Span<byte> bytes = stackalloc byte[64];
+        if (Encoding.UTF8.GetMaxByteCount(symbol.Length) > bytes.Length)
+        {
+            bytes = new byte[Encoding.UTF8.GetMaxByteCount(symbol.Length)];
+        }
+        var count = Encoding.UTF8.GetBytes(symbol, bytes);
         for (var b = 0; b < count; b++)
         {
             if (_byteFallbackIds[bytes[b]] < 0)
