@@ -103,6 +103,13 @@ public sealed class TokenizerComponentTests
         Assert.Equal([Id("a")], tokenizer.Encode("a", addSpecialTokens: false));
     }
 
+    [Fact]
+    public void BpeDecoder_TurnsSuffixIntoSpaces_ExceptAtTheEnd()
+    {
+        var tokenizer = Make(decoder: """{"type":"BPEDecoder","suffix":"-"}""");
+        Assert.Equal("a b c", tokenizer.Decode([Id("a-"), Id("b"), Id("-"), Id("c"), Id("-")]));
+    }
+
     [Theory]
     [InlineData("pre_tokenizer", """{"type":"BertPreTokenizer"}""", "BertPreTokenizer")]
     [InlineData("decoder", """{"type":"WordPiece","prefix":"##"}""", "WordPiece")]
