@@ -43,7 +43,7 @@ public sealed class ErrorMiddleware(RequestDelegate next, ServerMetrics metrics,
         http.Response.StatusCode = error.Status;
         foreach (var (name, value) in error.Headers)
             http.Response.Headers[name] = value;
-        await http.Response.WriteAsJsonAsync(ErrorMapper.Body(error), ServerJsonContext.Default.ErrorResponse, contentType: null, http.RequestAborted)
+        await http.Response.WriteAsJsonAsync(ErrorMapper.Body(error), ServerJsonContext.Relaxed.ErrorResponse, contentType: null, http.RequestAborted)
             .ConfigureAwait(false);
     }
 }
