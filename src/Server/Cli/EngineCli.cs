@@ -10,6 +10,7 @@ public static class EngineCli
         var root = new RootCommand("A from-scratch LLM inference engine: OpenAI-compatible server, kernels, tools.");
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }

@@ -26,7 +26,7 @@ public sealed class ErrorMiddleware(RequestDelegate next, ServerMetrics metrics,
         catch (Exception e)
         {
             var error = ErrorMapper.Map(e);
-            if (error.Status >= 500) ServerLog.Unhandled(logger, e, http.Request.Method, http.Request.Path, http.TraceIdentifier);
+            if (e is not ApiException) ServerLog.Unhandled(logger, e, http.Request.Method, http.Request.Path, http.TraceIdentifier);
             else ServerLog.Rejected(logger, http.TraceIdentifier, http.Request.Path, error.Status, error.Message);
             if (!http.Response.HasStarted)
             {
