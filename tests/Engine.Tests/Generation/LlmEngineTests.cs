@@ -1,7 +1,6 @@
 using Engine.Generation;
 using Engine.Scheduling;
 using Engine.Tests.Model;
-using Tests.Common;
 
 namespace Engine.Tests.Generation;
 
@@ -9,11 +8,10 @@ public sealed class LlmEngineTests
 {
     private const int Bos = 1;
 
-    private static LlmEngine Aidreams(EngineOptions options)
-    {
-        var (config, weights) = Llama2cTestReader.Read(SharedFiles.PathOf("models", "aidreams260K", "model.bin"));
-        return LlmEngine.Create(config, weights, options);
-    }
+    private static readonly Lazy<Engine.Model.ModelCheckpoint> Checkpoint = new(Aidreams260KModel.Open);
+
+    private static LlmEngine Aidreams(EngineOptions options) =>
+        LlmEngine.Create(Checkpoint.Value.Config, Checkpoint.Value.Weights, options);
 
     // All 8 run.c cases submitted at once: with a 32-token step budget (chunked prefill mixed with decodes) and a
     // cache of only two full contexts (so requests are preempted and recomputed), every sequence must still be
