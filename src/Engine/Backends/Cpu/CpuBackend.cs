@@ -1,0 +1,255 @@
+using Engine.Execution;
+using Engine.Model;
+
+namespace Engine.Backends.Cpu;
+
+/// <summary>
+/// The CPU backend: SIMD kernels (Vector256, TensorPrimitives) on a fixed <see cref="WorkerPool"/>; matmuls split
+/// over output rows, attention over (token, head). Weights stay in their checkpoint dtype; activations and the
+/// KV cache are float32. After the first step of the largest batch nothing is allocated.
+/// </summary>
+public sealed unsafe class CpuBackend : IBackend
+{
+    private readonly WorkerPool _pool;
+    private readonly List<CpuWeight> _weights = [];
+    private readonly MatMul<F32Loader> _matMulF32 = new();
+    private readonly MatMul<Bf16Loader> _matMulBf16 = new();
+    private readonly MatMul<F16Loader> _matMulF16 = new();
+    private readonly PagedAttention _attention = new();
+    private float[][] _scores = [];
+    private float[] _scratchRow = [];
+    private int[] _rowSeq = [];
+
+    /// <param name="threads">Threads that run kernels (the caller's included); 0 means Environment.ProcessorCount.</param>
+    public CpuBackend(int threads = 0)
+    {
+        _pool = new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
+    }
+
+    public string Name => $"cpu ({_pool.Threads} threads)";
+
+    public int Threads => _pool.Threads;
+
+    public IDeviceWeight LoadWeight(WeightTensor tensor)
+    {
+        var weight = new CpuWeight(tensor);
+        _weights.Add(weight);
+        return weight;
+    }
+
+    public IDeviceBuffer AllocateBuffer(int maxRows, int cols)
+    {
+        _scratchRow = _scratchRow.Length >= cols ? _scratchRow : new float[cols];
+        return new CpuBuffer(maxRows, cols);
+    }
+
+    public IDeviceKvCache AllocateKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim)
+    {
+        var cache = new CpuKvCache(numLayers, numBlocks, blockSize, numKvHeads, headDim);
+        var maxContext = numBlocks * blockSize;
+        if (_scores.Length == 0 || _scores[0].Length < maxContext)
+        {
+            _scores = new float[_pool.Threads][];
+            for (var i = 0; i < _scores.Length; i++)
+            {
+                _scores[i] = new float[maxContext];
+            }
+        }
+        return cache;
+    }
+
+    public IDeviceRopeTable CreateRopeTable(ReadOnlySpan<double> invFreq, double attentionScale, int maxPositions) =>
+        new CpuRopeTable(invFreq, attentionScale, maxPositions);
+
+    public void BeginStep(ForwardBatch batch)
+    {
+        // row → sequence index, so per-(row, head) attention chunks find their block table directly.
+        if (_rowSeq.Length < batch.MaxTokens)
+        {
+            _rowSeq = new int[batch.MaxTokens];
+        }
+        var starts = batch.QueryStartLoc;
+        for (var s = 0; s < batch.NumSeqs; s++)
+        {
+            _rowSeq.AsSpan(starts[s], starts[s + 1] - starts[s]).Fill(s);
+        }
+    }
+
+    public void Embedding(IDeviceWeight table, ForwardBatch batch, IDeviceBuffer x)
+    {
+        var w = (CpuWeight)table;
+        var output = (CpuBuffer)x;
+        var tokens = batch.TokenIds;
+        for (var r = 0; r < tokens.Length; r++)
+        {
+            var token = tokens[r];
+            if ((uint)token >= (uint)w.Rows)
+            {
+                ThrowHelper.TokenOutOfRange(token, w.Rows);
+            }
+            WidenRow(w, token, output.Row(r));
+        }
+    }
+
+    public void RmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
+    {
+        var input = (CpuBuffer)x;
+        var result = (CpuBuffer)output;
+        var w = ((CpuWeight)weight).Floats!;
+        for (var r = 0; r < rows; r++)
+        {
+            Cpu.RmsNorm.Row(input.Row(r), w, eps, result.Row(r));
+        }
+    }
+
+    public void AddRmsNorm(IDeviceBuffer x, IDeviceBuffer delta, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
+    {
+        var residual = (CpuBuffer)x;
+        var d = (CpuBuffer)delta;
+        System.Numerics.Tensors.TensorPrimitives.Add(residual.Rows(rows), d.Rows(rows), residual.Rows(rows));
+        RmsNorm(x, weight, eps, output, rows);
+    }
+
+    public void HeadRmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, int rows)
+    {
+        var buffer = (CpuBuffer)x;
+        var w = ((CpuWeight)weight).Floats!;
+        var all = buffer.Rows(rows);
+        for (var h = 0; h < all.Length; h += w.Length)
+        {
+            var head = all.Slice(h, w.Length);
+            Cpu.RmsNorm.Row(head, w, eps, head);
+        }
+    }
+
+    public void MatMul(IDeviceBuffer input, IDeviceWeight weight, IDeviceWeight? bias, IDeviceBuffer output, int rows)
+    {
+        var x = (CpuBuffer)input;
+        var w = (CpuWeight)weight;
+        var y = (CpuBuffer)output;
+        if (x.Cols != w.Cols || y.Cols != w.Rows || rows > x.MaxRows || rows > y.MaxRows)
+        {
+            ThrowHelper.ShapeMismatch(w.Name, w.Rows, w.Cols, x.Cols, y.Cols);
+        }
+        fixed (float* px = x.Data, py = y.Data, pb = ((CpuWeight?)bias)?.Floats)
+        {
+            switch (w.DType)
+            {
+                case DType.F32:
+                    _pool.Run(_matMulF32, _matMulF32.Prepare(w.Data, w.Rows, w.Cols, px, rows, py, pb));
+                    break;
+                case DType.BF16:
+                    _pool.Run(_matMulBf16, _matMulBf16.Prepare(w.Data, w.Rows, w.Cols, px, rows, py, pb));
+                    break;
+                default:
+                    _pool.Run(_matMulF16, _matMulF16.Prepare(w.Data, w.Rows, w.Cols, px, rows, py, pb));
+                    break;
+            }
+        }
+    }
+
+    public void Rope(IDeviceBuffer q, IDeviceBuffer k, IDeviceRopeTable table, ForwardBatch batch, int headDim)
+    {
+        var rope = (CpuRopeTable)table;
+        var qb = (CpuBuffer)q;
+        var kb = (CpuBuffer)k;
+        var positions = batch.Positions;
+        for (var r = 0; r < positions.Length; r++)
+        {
+            var p = positions[r];
+            if ((uint)p >= (uint)rope.MaxPositions)
+            {
+                ThrowHelper.PositionOutOfRange(p, rope.MaxPositions);
+            }
+            ReadOnlySpan<float> cos = rope.Cos.AsSpan(p * rope.Half, rope.Half);
+            ReadOnlySpan<float> sin = rope.Sin.AsSpan(p * rope.Half, rope.Half);
+            RotateHeads(qb.Row(r), headDim, cos, sin);
+            RotateHeads(kb.Row(r), headDim, cos, sin);
+        }
+    }
+
+    private static void RotateHeads(Span<float> row, int headDim, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin)
+    {
+        for (var h = 0; h < row.Length; h += headDim)
+        {
+            Cpu.Rope.Head(row.Slice(h, headDim), cos, sin);
+        }
+    }
+
+    public void StoreKv(IDeviceBuffer k, IDeviceBuffer v, IDeviceKvCache cache, int layer, ForwardBatch batch)
+    {
+        var c = (CpuKvCache)cache;
+        var kb = (CpuBuffer)k;
+        var vb = (CpuBuffer)v;
+        var slots = batch.SlotMapping;
+        var width = c.SlotWidth;
+        var keys = c.Keys[layer];
+        var values = c.Values[layer];
+        for (var r = 0; r < slots.Length; r++)
+        {
+            kb.Row(r).CopyTo(keys.AsSpan(slots[r] * width, width));
+            vb.Row(r).CopyTo(values.AsSpan(slots[r] * width, width));
+        }
+    }
+
+    public void PagedAttention(IDeviceBuffer q, IDeviceKvCache cache, int layer, ForwardBatch batch, int numHeads, IDeviceBuffer output)
+    {
+        var chunks = _attention.Prepare(((CpuBuffer)q).Data, ((CpuBuffer)output).Data, (CpuKvCache)cache, layer, batch, _rowSeq, numHeads, _scores);
+        _pool.Run(_attention, chunks);
+    }
+
+    public void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows)
+    {
+        var g = (CpuBuffer)gate;
+        var u = (CpuBuffer)up;
+        for (var r = 0; r < rows; r++)
+        {
+            Cpu.SwiGlu.Row(g.Row(r), u.Row(r), _scratchRow);
+        }
+    }
+
+    public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, IDeviceBuffer output)
+    {
+        var input = (CpuBuffer)x;
+        var result = (CpuBuffer)output;
+        var indices = batch.LogitsIndices;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            input.Row(indices[i]).CopyTo(result.Row(i));
+        }
+    }
+
+    public void CopyToHost(IDeviceBuffer buffer, int rows, Span<float> destination) =>
+        ((CpuBuffer)buffer).Rows(rows).CopyTo(destination);
+
+    private static void WidenRow(CpuWeight w, int row, Span<float> destination)
+    {
+        var cols = w.Cols;
+        var p = w.Data + (nint)row * cols * Model.WeightTensor.ElementSize(w.DType);
+        switch (w.DType)
+        {
+            case DType.F32:
+                new ReadOnlySpan<float>(p, cols).CopyTo(destination);
+                break;
+            case DType.F16:
+                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(p, cols), destination);
+                break;
+            default:
+                for (var i = 0; i < cols; i++)
+                {
+                    destination[i] = Bf16Loader.Load1(p, i);
+                }
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        foreach (var weight in _weights)
+        {
+            weight.Dispose();
+        }
+        _weights.Clear();
+    }
+}

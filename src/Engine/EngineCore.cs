@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Engine.Execution;
+using Engine.Generation;
+using Engine.KvCache;
+using Engine.Scheduling;
+
+namespace Engine;
+
+/// <summary>
+/// The step loop, on its own dedicated thread: drain the inbox (new requests, aborts), schedule, run the model,
+/// update, and publish each new token to its request's channel. Other threads talk to it only through
+/// <see cref="Add"/> and <see cref="Abort"/>.
+/// </summary>
+public sealed class EngineCore : IDisposable
+{
+    private readonly Scheduler _scheduler;
+    private readonly ModelRunner _runner;
+    private readonly KvCacheManager _kv;
+    private readonly ConcurrentQueue<(Request? Request, ChannelWriter<GenerationOutput>? Sink, RequestId Abort)> _inbox = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly Dictionary<RequestId, ChannelWriter<GenerationOutput>> _sinks = [];
+    private readonly List<Request> _finished = [];
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private int _numFreeBlocks;
+    private int _numUnfinished;
+
+    public EngineCore(Scheduler scheduler, ModelRunner runner, KvCacheManager kv)
+    {
+        _scheduler = scheduler;
+        _runner = runner;
+        _kv = kv;
+        _numFreeBlocks = kv.NumFreeBlocks;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "engine-core" };
+        _thread.Start();
+    }
+
+    /// <summary>Free KV blocks after the last step (a snapshot, safe from any thread).</summary>
+    public int NumFreeBlocks => Volatile.Read(ref _numFreeBlocks);
+
+    public int NumBlocks => _kv.Pool.NumBlocks;
+
+    /// <summary>Requests queued or running after the last step.</summary>
+    public int NumUnfinishedRequests => Volatile.Read(ref _numUnfinished);
+
+    /// <summary>Queues a request; its tokens go to <paramref name="sink"/>, which is completed when it finishes.</summary>
+    public void Add(Request request, ChannelWriter<GenerationOutput> sink)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        _inbox.Enqueue((request, sink, default));
+        _signal.Release();
+    }
+
+    /// <summary>Aborts a request at the next step (its blocks are freed, its channel completed). Unknown ids are ignored.</summary>
+    public void Abort(RequestId id)
+    {
+        if (_stopping)
+        {
+            return;
+        }
+        _inbox.Enqueue((null, null, id));
+        _signal.Release();
+    }
+
+    private void Loop()
+    {
+        while (!_stopping)
+        {
+            DrainInbox();
+            if (!_scheduler.HasUnfinishedRequests)
+            {
+                _signal.Wait();
+                continue;
+            }
+            try
+            {
+                Step();
+            }
+            catch (Exception e)
+            {
+                FailAll(e);
+            }
+        }
+        FailAll(new ObjectDisposedException(nameof(EngineCore)));
+    }
+
+    private void Step()
+    {
+        var scheduled = _scheduler.Schedule();
+        if (scheduled.Scheduled.Count == 0)
+        {
+            // nothing fits right now (cannot happen while one full context fits the cache); wait for news
+            _signal.Wait(10);
+            return;
+        }
+        var result = _runner.Execute(scheduled);
+        _finished.Clear();
+        _scheduler.Update(scheduled, result, _finished);
+
+        var sampled = result.SampledTokenIds;
+        for (var i = 0; i < scheduled.Scheduled.Count; i++)
+        {
+            var request = scheduled.Scheduled[i].Request;
+            if (sampled[i] >= 0 && _sinks.TryGetValue(request.Id, out var sink))
+            {
+                sink.TryWrite(new GenerationOutput(sampled[i], request.FinishReason));
+            }
+        }
+        foreach (var request in _finished)
+        {
+            if (_sinks.Remove(request.Id, out var sink))
+            {
+                sink.TryComplete();
+            }
+        }
+        PublishStats();
+    }
+
+    private void DrainInbox()
+    {
+        while (_inbox.TryDequeue(out var item))
+        {
+            if (item.Request is { } request)
+            {
+                _sinks[request.Id] = item.Sink!;
+                _scheduler.Add(request);
+            }
+            else if (_scheduler.Abort(item.Abort) && _sinks.Remove(item.Abort, out var sink))
+            {
+                sink.TryComplete();
+            }
+        }
+        PublishStats();
+    }
+
+    private void PublishStats()
+    {
+        Volatile.Write(ref _numFreeBlocks, _kv.NumFreeBlocks);
+        Volatile.Write(ref _numUnfinished, _scheduler.NumWaiting + _scheduler.NumRunning);
+    }
+
+    private void FailAll(Exception error)
+    {
+        foreach (var (id, sink) in _sinks)
+        {
+            _scheduler.Abort(id);
+            sink.TryComplete(error);
+        }
+        _sinks.Clear();
+        PublishStats();
+    }
+
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+        _stopping = true;
+        _signal.Release();
+        _thread.Join();
+        _signal.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+namespace Engine.Execution;
+
+/// <summary>
+/// One forward step, flattened the way vLLM's model runner hands it to the kernels: the new tokens of every
+/// scheduled sequence back to back (a prompt chunk or one decode token each), with their positions, the KV-cache
+/// slot each token's key and value go to, each sequence's block table, query start offsets and context length.
+/// Allocated once at the largest batch and refilled every step, so a step allocates nothing.
+/// </summary>
+public sealed class ForwardBatch
+{
+    private readonly int[] _tokenIds;
+    private readonly int[] _positions;
+    private readonly int[] _slotMapping;
+    private readonly int[] _queryStartLoc;
+    private readonly int[] _seqLens;
+    private readonly int[] _blockTables;
+    private readonly int[] _logitsIndices;
+
+    public ForwardBatch(int maxTokens, int maxSeqs, int maxBlocksPerSeq, int blockSize)
+    {
+        MaxTokens = maxTokens;
+        MaxSeqs = maxSeqs;
+        MaxBlocksPerSeq = maxBlocksPerSeq;
+        BlockSize = blockSize;
+        _tokenIds = new int[maxTokens];
+        _positions = new int[maxTokens];
+        _slotMapping = new int[maxTokens];
+        _queryStartLoc = new int[maxSeqs + 1];
+        _seqLens = new int[maxSeqs];
+        _blockTables = new int[maxSeqs * maxBlocksPerSeq];
+        _logitsIndices = new int[maxSeqs];
+    }
+
+    public int MaxTokens { get; }
+
+    public int MaxSeqs { get; }
+
+    public int MaxBlocksPerSeq { get; }
+
+    public int BlockSize { get; }
+
+    public int NumTokens { get; private set; }
+
+    public int NumSeqs { get; private set; }
+
+    /// <summary>Rows of the flattened batch whose logits are computed (the last new token of sequences that sample).</summary>
+    public int NumLogits { get; private set; }
+
+    /// <summary>(tokens) token id of each row.</summary>
+    public ReadOnlySpan<int> TokenIds => _tokenIds.AsSpan(0, NumTokens);
+
+    /// <summary>(tokens) absolute position of each row in its sequence.</summary>
+    public ReadOnlySpan<int> Positions => _positions.AsSpan(0, NumTokens);
+
+    /// <summary>(tokens) KV-cache slot = block · BlockSize + offset where each row's key and value are stored.</summary>
+    public ReadOnlySpan<int> SlotMapping => _slotMapping.AsSpan(0, NumTokens);
+
+    /// <summary>(seqs + 1) first row of each sequence; the last entry is NumTokens.</summary>
+    public ReadOnlySpan<int> QueryStartLoc => _queryStartLoc.AsSpan(0, NumSeqs + 1);
+
+    /// <summary>(seqs) context length of each sequence after this step (cached tokens plus new ones).</summary>
+    public ReadOnlySpan<int> SeqLens => _seqLens.AsSpan(0, NumSeqs);
+
+    /// <summary>(seqs, MaxBlocksPerSeq) block ids of each sequence, row-major.</summary>
+    public ReadOnlySpan<int> BlockTables => _blockTables.AsSpan(0, NumSeqs * MaxBlocksPerSeq);
+
+    /// <summary>(logits) row index of each row whose logits are wanted, in sequence order.</summary>
+    public ReadOnlySpan<int> LogitsIndices => _logitsIndices.AsSpan(0, NumLogits);
+
+    public void Clear()
+    {
+        NumTokens = 0;
+        NumSeqs = 0;
+        NumLogits = 0;
+        _queryStartLoc[0] = 0;
+    }
+
+    /// <summary>
+    /// Appends a sequence whose tokens <paramref name="newTokens"/> sit at positions
+    /// <paramref name="startPosition"/> onward; positions 0 .. startPosition − 1 are already in the cache blocks of
+    /// <paramref name="blockTable"/>, which must cover every new position. Returns the sequence's index.
+    /// </summary>
+    public int AddSequence(ReadOnlySpan<int> newTokens, int startPosition, ReadOnlySpan<int> blockTable, bool computeLogits)
+    {
+        var seqLen = startPosition + newTokens.Length;
+        if (NumSeqs == MaxSeqs || NumTokens + newTokens.Length > MaxTokens || newTokens.Length == 0)
+        {
+            throw new InvalidOperationException(
+                $"ForwardBatch overflow: {NumSeqs + 1} sequences (max {MaxSeqs}), {NumTokens + newTokens.Length} tokens (max {MaxTokens}); empty sequences are not allowed.");
+        }
+        if (blockTable.Length > MaxBlocksPerSeq || blockTable.Length * BlockSize < seqLen)
+        {
+            throw new InvalidOperationException(
+                $"ForwardBatch: block table of {blockTable.Length} blocks cannot hold {seqLen} tokens (block size {BlockSize}, max {MaxBlocksPerSeq} blocks).");
+        }
+
+        var seq = NumSeqs;
+        var row = NumTokens;
+        for (var i = 0; i < newTokens.Length; i++)
+        {
+            var position = startPosition + i;
+            _tokenIds[row + i] = newTokens[i];
+            _positions[row + i] = position;
+            _slotMapping[row + i] = blockTable[position / BlockSize] * BlockSize + position % BlockSize;
+        }
+        blockTable.CopyTo(_blockTables.AsSpan(seq * MaxBlocksPerSeq, MaxBlocksPerSeq));
+        _seqLens[seq] = seqLen;
+        NumTokens = row + newTokens.Length;
+        NumSeqs = seq + 1;
+        _queryStartLoc[NumSeqs] = NumTokens;
+        if (computeLogits)
+        {
+            _logitsIndices[NumLogits++] = NumTokens - 1;
+        }
+        return seq;
+    }
+}

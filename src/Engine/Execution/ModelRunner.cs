@@ -1,0 +1,65 @@
+using Engine.Backends;
+using Engine.KvCache;
+using Engine.Model;
+using Engine.Scheduling;
+
+namespace Engine.Execution;
+
+/// <summary>
+/// Executes a <see cref="SchedulerOutput"/>: flattens it into the <see cref="ForwardBatch"/> (tokens, positions,
+/// slot mapping, block tables), runs the model, and samples the requests whose last known token was computed.
+/// It makes no policy decisions. Buffers are allocated once at the largest batch.
+/// </summary>
+public sealed class ModelRunner
+{
+    private readonly LlamaModel _model;
+    private readonly KvCacheManager _kv;
+    private readonly IDeviceKvCache _cache;
+    private readonly ForwardBatch _batch;
+    private readonly float[] _logits;
+    private readonly int[] _logitRowOf;
+    private readonly ModelRunnerOutput _output;
+
+    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache)
+    {
+        _model = model;
+        _kv = kv;
+        _cache = cache;
+        var maxBlocksPerSeq = kv.BlocksFor(model.Config.MaxContext + 1);
+        _batch = new ForwardBatch(model.MaxBatchTokens, model.MaxBatchSeqs, maxBlocksPerSeq, kv.BlockSize);
+        _logits = new float[model.MaxBatchSeqs * model.Config.VocabSize];
+        _logitRowOf = new int[model.MaxBatchSeqs];
+        _output = new ModelRunnerOutput(model.MaxBatchSeqs);
+    }
+
+    public ModelRunnerOutput Execute(SchedulerOutput scheduled)
+    {
+        var batch = _batch;
+        batch.Clear();
+        var requests = scheduled.Scheduled;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (request, n) = requests[i];
+            var start = request.NumComputedTokens;
+            var samples = start + n == request.NumTokens;
+            _logitRowOf[i] = samples ? batch.NumLogits : -1;
+            batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples);
+        }
+
+        _model.Forward(batch, _cache, _logits);
+
+        var vocab = _model.Config.VocabSize;
+        _output.Reset(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (_logitRowOf[i] < 0)
+            {
+                continue;
+            }
+            var request = requests[i].Request;
+            var logits = _logits.AsSpan(_logitRowOf[i] * vocab, vocab);
+            _output.Set(i, request.Sampler.Sample(logits, request.PromptTokenIds, request.OutputTokenIds));
+        }
+        return _output;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Engine.Backends;
+using Engine.Backends.Cpu;
+using Engine.Execution;
+using Engine.KvCache;
+using Engine.Model;
+using Engine.Scheduling;
+
+namespace Engine.Generation;
+
+/// <summary>
+/// The engine's front door: tokenised requests in, a stream of tokens out. Builds the backend, model, KV cache,
+/// scheduler, runner and <see cref="EngineCore"/> thread; each <see cref="Submit"/> gets its own channel, and
+/// cancelling the token aborts the request and frees its blocks at the next step.
+/// </summary>
+public sealed class LlmEngine : IDisposable
+{
+    private readonly IBackend _backend;
+    private long _nextId;
+
+    private LlmEngine(ModelConfig config, IBackend backend, EngineCore core)
+    {
+        Config = config;
+        _backend = backend;
+        Core = core;
+    }
+
+    public ModelConfig Config { get; }
+
+    public EngineCore Core { get; }
+
+    public string BackendName => _backend.Name;
+
+    /// <summary>Builds an engine on the CPU backend (the backend is owned and disposed by the engine).</summary>
+    public static LlmEngine Create(ModelConfig config, Weights weights, EngineOptions? options = null)
+    {
+        options ??= new EngineOptions();
+        var backend = new CpuBackend(options.Threads);
+        try
+        {
+            return Create(config, weights, backend, options);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    public static LlmEngine Create(ModelConfig config, Weights weights, IBackend backend, EngineOptions options)
+    {
+        config.Validate();
+        var model = new LlamaModel(config, LlamaWeights.Bind(config, weights), backend, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        var cacheTokens = options.KvCacheTokens ?? Math.Min(config.MaxContext * options.MaxNumSeqs, 65536);
+        // one full context (plus its last block) must always fit, so a lone request can always make progress
+        var numBlocks = Math.Max((cacheTokens + options.BlockSize - 1) / options.BlockSize, (config.MaxContext + 1 + options.BlockSize - 1) / options.BlockSize);
+        var kv = new KvCacheManager(numBlocks, options.BlockSize);
+        var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
+        var runner = new ModelRunner(model, kv, cache);
+        var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv);
+        return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv));
+    }
+
+    /// <summary>
+    /// Queues <paramref name="request"/> and returns the reader of its tokens; the channel completes after the
+    /// token carrying the finish reason, or when the request is aborted through <paramref name="cancellationToken"/>.
+    /// Throws <see cref="PromptTooLongException"/> when the prompt exceeds the context, and
+    /// <see cref="ArgumentOutOfRangeException"/> for a token id outside the vocabulary.
+    /// </summary>
+    public ChannelReader<GenerationOutput> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        var prompt = request.PromptTokenIds;
+        if (prompt.Count > Config.MaxContext)
+        {
+            throw new PromptTooLongException(prompt.Count, Config.MaxContext);
+        }
+        foreach (var token in prompt)
+        {
+            if ((uint)token >= (uint)Config.VocabSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(request), token, $"Prompt token id {token} is outside the vocabulary (0..{Config.VocabSize - 1}).");
+            }
+        }
+
+        var id = new RequestId(Interlocked.Increment(ref _nextId));
+        var sampler = request.SamplerFactory?.Invoke() ?? new GreedySampler();
+        var engineRequest = new Request(id, prompt, request.MaxTokens, request.StopTokenIds ?? Config.EosTokenIds, sampler);
+        var channel = Channel.CreateUnbounded<GenerationOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() => Core.Abort(id));
+            _ = channel.Reader.Completion.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        }
+        Core.Add(engineRequest, channel.Writer);
+        return channel.Reader;
+    }
+
+    /// <summary>Streams the request's tokens; breaking out of the loop or cancelling aborts the request.</summary>
+    public async IAsyncEnumerable<GenerationOutput> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Submit(request, linked.Token);
+        try
+        {
+            await foreach (var output in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return output;
+            }
+        }
+        finally
+        {
+            // an early break (or an exception in the consumer) leaves the request running: abort it
+            if (!reader.Completion.IsCompleted)
+            {
+                await linked.CancelAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Core.Dispose();
+        _backend.Dispose();
+    }
+}

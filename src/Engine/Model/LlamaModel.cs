@@ -1,0 +1,137 @@
+using Engine.Backends;
+using Engine.Execution;
+
+namespace Engine.Model;
+
+/// <summary>
+/// The Llama-family decoder (Llama, Mistral, Qwen2, Qwen3) written once against <see cref="IBackend"/>: weights
+/// uploaded at construction, a workspace sized for the largest batch, and <see cref="Forward"/> running one
+/// <see cref="ForwardBatch"/> (any mix of prompt chunks and decode tokens) over the paged KV cache.
+/// </summary>
+public sealed class LlamaModel
+{
+    private readonly IBackend _backend;
+    private readonly DeviceLayer[] _layers;
+    private readonly IDeviceWeight _tokenEmbedding;
+    private readonly IDeviceWeight _finalNorm;
+    private readonly IDeviceWeight _classifier;
+    private readonly IDeviceRopeTable _rope;
+    private readonly Workspace _ws;
+
+    public LlamaModel(ModelConfig config, LlamaWeights weights, IBackend backend, int maxBatchTokens, int maxBatchSeqs)
+    {
+        config.Validate();
+        Config = config;
+        _backend = backend;
+        MaxBatchTokens = maxBatchTokens;
+        MaxBatchSeqs = maxBatchSeqs;
+        _tokenEmbedding = backend.LoadWeight(weights.TokenEmbedding);
+        _classifier = ReferenceEquals(weights.Classifier, weights.TokenEmbedding) ? _tokenEmbedding : backend.LoadWeight(weights.Classifier);
+        _finalNorm = backend.LoadWeight(weights.FinalNorm);
+        _layers = weights.Layers.Select(l => new DeviceLayer(backend, l)).ToArray();
+        var (invFreq, attentionScale) = RopeFrequencies.Compute(config);
+        _rope = backend.CreateRopeTable(invFreq, attentionScale, config.MaxContext);
+        _ws = new Workspace(backend, config, maxBatchTokens, maxBatchSeqs);
+    }
+
+    public ModelConfig Config { get; }
+
+    public int MaxBatchTokens { get; }
+
+    public int MaxBatchSeqs { get; }
+
+    /// <summary>Allocates a KV cache for this model on its backend.</summary>
+    public IDeviceKvCache AllocateKvCache(int numBlocks, int blockSize) =>
+        _backend.AllocateKvCache(Config.NumLayers, numBlocks, blockSize, Config.NumKvHeads, Config.HeadDim);
+
+    /// <summary>
+    /// Runs every layer on <paramref name="batch"/>, writing each new token's key and value to its slot, and
+    /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab).
+    /// </summary>
+    public void Forward(ForwardBatch batch, IDeviceKvCache cache, Span<float> logits)
+    {
+        var c = Config;
+        var b = _backend;
+        var ws = _ws;
+        var n = batch.NumTokens;
+        b.BeginStep(batch);
+
+        // x = token_embedding[tokens]; xb = rmsnorm(x) ⊙ rms_att[0]
+        b.Embedding(_tokenEmbedding, batch, ws.X);
+        b.RmsNorm(ws.X, _layers[0].AttentionNorm, c.NormEps, ws.Xb, n);
+
+        for (var l = 0; l < _layers.Length; l++)
+        {
+            var layer = _layers[l];
+
+            // q, k, v projections (+ Qwen2 bias, Qwen3 per-head norm), then RoPE
+            b.MatMul(ws.Xb, layer.Wq, layer.Bq, ws.Q, n);
+            b.MatMul(ws.Xb, layer.Wk, layer.Bk, ws.K, n);
+            b.MatMul(ws.Xb, layer.Wv, layer.Bv, ws.V, n);
+            if (layer.QNorm is not null)
+            {
+                b.HeadRmsNorm(ws.Q, layer.QNorm, c.NormEps, n);
+                b.HeadRmsNorm(ws.K, layer.KNorm!, c.NormEps, n);
+            }
+            b.Rope(ws.Q, ws.K, _rope, batch, c.HeadDim);
+
+            // cache k, v at their slots; attend over each sequence's blocks; x += wo · heads
+            b.StoreKv(ws.K, ws.V, cache, l, batch);
+            b.PagedAttention(ws.Q, cache, l, batch, c.NumHeads, ws.Attention);
+            b.MatMul(ws.Attention, layer.Wo, null, ws.Delta, n);
+            b.AddRmsNorm(ws.X, ws.Delta, layer.FfnNorm, c.NormEps, ws.Xb, n);
+
+            // x += w2 · (silu(w1 · xb) ⊙ (w3 · xb)), fused with the next norm (the final norm after the last layer)
+            b.MatMul(ws.Xb, layer.W1, null, ws.Hb, n);
+            b.MatMul(ws.Xb, layer.W3, null, ws.Hb2, n);
+            b.SwiGlu(ws.Hb, ws.Hb2, n);
+            b.MatMul(ws.Hb, layer.W2, null, ws.Delta, n);
+            var nextNorm = l + 1 < _layers.Length ? _layers[l + 1].AttentionNorm : _finalNorm;
+            b.AddRmsNorm(ws.X, ws.Delta, nextNorm, c.NormEps, ws.Xb, n);
+        }
+
+        // logits = wcls · xb for the rows that sample
+        var m = batch.NumLogits;
+        if (m == 0)
+        {
+            return;
+        }
+        b.GatherLogitRows(ws.Xb, batch, ws.LastRows);
+        b.MatMul(ws.LastRows, _classifier, null, ws.Logits, m);
+        b.CopyToHost(ws.Logits, m, logits[..(m * c.VocabSize)]);
+    }
+
+    private sealed class DeviceLayer(IBackend b, LayerWeights w)
+    {
+        public IDeviceWeight AttentionNorm { get; } = b.LoadWeight(w.AttentionNorm);
+        public IDeviceWeight Wq { get; } = b.LoadWeight(w.Wq);
+        public IDeviceWeight Wk { get; } = b.LoadWeight(w.Wk);
+        public IDeviceWeight Wv { get; } = b.LoadWeight(w.Wv);
+        public IDeviceWeight Wo { get; } = b.LoadWeight(w.Wo);
+        public IDeviceWeight? Bq { get; } = w.Bq is null ? null : b.LoadWeight(w.Bq);
+        public IDeviceWeight? Bk { get; } = w.Bk is null ? null : b.LoadWeight(w.Bk);
+        public IDeviceWeight? Bv { get; } = w.Bv is null ? null : b.LoadWeight(w.Bv);
+        public IDeviceWeight? QNorm { get; } = w.QNorm is null ? null : b.LoadWeight(w.QNorm);
+        public IDeviceWeight? KNorm { get; } = w.KNorm is null ? null : b.LoadWeight(w.KNorm);
+        public IDeviceWeight FfnNorm { get; } = b.LoadWeight(w.FfnNorm);
+        public IDeviceWeight W1 { get; } = b.LoadWeight(w.W1);
+        public IDeviceWeight W2 { get; } = b.LoadWeight(w.W2);
+        public IDeviceWeight W3 { get; } = b.LoadWeight(w.W3);
+    }
+
+    // llama2.c's RunState: every activation buffer, allocated once at the largest batch.
+    private sealed class Workspace(IBackend b, ModelConfig c, int maxTokens, int maxSeqs)
+    {
+        public IDeviceBuffer X { get; } = b.AllocateBuffer(maxTokens, c.Dim);            // residual stream
+        public IDeviceBuffer Xb { get; } = b.AllocateBuffer(maxTokens, c.Dim);           // normed residual
+        public IDeviceBuffer Q { get; } = b.AllocateBuffer(maxTokens, c.QDim);
+        public IDeviceBuffer K { get; } = b.AllocateBuffer(maxTokens, c.KvDim);
+        public IDeviceBuffer V { get; } = b.AllocateBuffer(maxTokens, c.KvDim);
+        public IDeviceBuffer Attention { get; } = b.AllocateBuffer(maxTokens, c.QDim);   // concatenated head outputs
+        public IDeviceBuffer Delta { get; } = b.AllocateBuffer(maxTokens, c.Dim);        // branch output added to x
+        public IDeviceBuffer Hb { get; } = b.AllocateBuffer(maxTokens, c.HiddenDim);     // gate, then silu(gate) ⊙ up
+        public IDeviceBuffer Hb2 { get; } = b.AllocateBuffer(maxTokens, c.HiddenDim);    // up
+        public IDeviceBuffer LastRows { get; } = b.AllocateBuffer(maxSeqs, c.Dim);
+        public IDeviceBuffer Logits { get; } = b.AllocateBuffer(maxSeqs, c.VocabSize);
+    }
+}

@@ -1,0 +1,168 @@
+using Engine.KvCache;
+
+namespace Engine.Scheduling;
+
+/// <summary>
+/// Decides what each step computes and applies what the runner produced (vLLM v1's scheduler). Running requests
+/// go first, then waiting ones in arrival order, under a token budget: a request runs min(remaining, budget)
+/// tokens, so chunked prefill and decode are one code path. When the KV cache cannot grow a running request,
+/// the newest running request is preempted (its blocks freed, recomputed later); new work simply waits.
+/// </summary>
+public sealed class Scheduler
+{
+    private readonly KvCacheManager _kv;
+    private readonly LinkedList<Request> _waiting = new();
+    private readonly List<Request> _running = [];
+    private readonly SchedulerOutput _output = new();
+
+    public Scheduler(SchedulerConfig config, KvCacheManager kv)
+    {
+        if (kv.Pool.NumBlocks * kv.BlockSize < config.MaxModelLen)
+        {
+            throw new ArgumentException(
+                $"The KV cache holds {kv.Pool.NumBlocks * kv.BlockSize} tokens, fewer than one full context ({config.MaxModelLen}).");
+        }
+        Config = config;
+        _kv = kv;
+    }
+
+    public SchedulerConfig Config { get; }
+
+    public int NumWaiting => _waiting.Count;
+
+    public int NumRunning => _running.Count;
+
+    public bool HasUnfinishedRequests => _waiting.Count + _running.Count > 0;
+
+    public void Add(Request request)
+    {
+        request.Status = RequestStatus.Waiting;
+        _waiting.AddLast(request);
+    }
+
+    /// <summary>Finishes the request with <see cref="FinishReason.Abort"/> and frees its blocks; false if it is not queued or running.</summary>
+    public bool Abort(RequestId id)
+    {
+        for (var i = 0; i < _running.Count; i++)
+        {
+            if (_running[i].Id == id)
+            {
+                var request = _running[i];
+                _running.RemoveAt(i);
+                Finish(request, FinishReason.Abort);
+                return true;
+            }
+        }
+        for (var node = _waiting.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Id == id)
+            {
+                _waiting.Remove(node);
+                Finish(node.Value, FinishReason.Abort);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public SchedulerOutput Schedule()
+    {
+        var output = _output;
+        output.Clear();
+        var budget = Config.MaxNumBatchedTokens;
+
+        // 1. running requests: a decode token, or the next prompt chunk
+        for (var i = 0; i < _running.Count && budget > 0; i++)
+        {
+            var request = _running[i];
+            var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+            var preemptedSelf = false;
+            while (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens + n))
+            {
+                // out of blocks: preempt the newest running request (possibly this one) and retry
+                var victim = _running[^1];
+                _running.RemoveAt(_running.Count - 1);
+                Preempt(victim);
+                output.AddPreempted(victim);
+                if (victim == request)
+                {
+                    preemptedSelf = true;
+                    break;
+                }
+            }
+            if (preemptedSelf)
+            {
+                break;
+            }
+            output.Add(request, n);
+            budget -= n;
+        }
+
+        // 2. waiting requests, oldest first, while blocks and the budget last (none after a preemption)
+        while (output.Preempted.Count == 0 && budget > 0 && _waiting.First is { } node && _running.Count < Config.MaxNumSeqs)
+        {
+            var request = node.Value;
+            var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+            if (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens + n))
+            {
+                break;
+            }
+            _waiting.RemoveFirst();
+            request.Status = RequestStatus.Running;
+            _running.Add(request);
+            output.Add(request, n);
+            budget -= n;
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// Applies one step's results: advances computed tokens, appends sampled tokens, and finishes requests on a
+    /// stop token (kept as the last output token), max tokens, or the context length; finished requests free
+    /// their blocks and are added to <paramref name="finished"/>.
+    /// </summary>
+    public void Update(SchedulerOutput scheduled, ModelRunnerOutput result, List<Request> finished)
+    {
+        var sampled = result.SampledTokenIds;
+        for (var i = 0; i < scheduled.Scheduled.Count; i++)
+        {
+            var (request, n) = scheduled.Scheduled[i];
+            if (request.Status != RequestStatus.Running)
+            {
+                continue;
+            }
+            request.NumComputedTokens += n;
+            var token = sampled[i];
+            if (token < 0)
+            {
+                continue;
+            }
+            request.AppendOutput(token);
+            FinishReason? reason =
+                request.IsStopToken(token) ? FinishReason.Stop
+                : request.NumOutputTokens >= request.MaxTokens || request.NumTokens > Config.MaxModelLen ? FinishReason.Length
+                : null;
+            if (reason is { } r)
+            {
+                _running.Remove(request);
+                Finish(request, r);
+                finished.Add(request);
+            }
+        }
+    }
+
+    private void Preempt(Request request)
+    {
+        _kv.Free(request.Id.Value);
+        request.NumComputedTokens = 0;
+        request.Status = RequestStatus.Waiting;
+        _waiting.AddFirst(request);
+    }
+
+    private void Finish(Request request, FinishReason reason)
+    {
+        _kv.Free(request.Id.Value);
+        request.Status = RequestStatus.Finished;
+        request.FinishReason = reason;
+    }
+}

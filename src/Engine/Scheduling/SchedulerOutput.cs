@@ -1,0 +1,33 @@
+namespace Engine.Scheduling;
+
+/// <summary>
+/// What one step computes (vLLM v1's SchedulerOutput): for each scheduled request, the number of tokens it runs,
+/// a prompt chunk and a decode token being the same thing. Reused from step to step by the scheduler.
+/// </summary>
+public sealed class SchedulerOutput
+{
+    private readonly List<ScheduledRequest> _scheduled = [];
+    private readonly List<Request> _preempted = [];
+
+    public IReadOnlyList<ScheduledRequest> Scheduled => _scheduled;
+
+    /// <summary>Requests that lost their KV blocks this step and went back to the waiting queue.</summary>
+    public IReadOnlyList<Request> Preempted => _preempted;
+
+    public int TotalNumScheduledTokens { get; private set; }
+
+    internal void Clear()
+    {
+        _scheduled.Clear();
+        _preempted.Clear();
+        TotalNumScheduledTokens = 0;
+    }
+
+    internal void Add(Request request, int numTokens)
+    {
+        _scheduled.Add(new ScheduledRequest(request, numTokens));
+        TotalNumScheduledTokens += numTokens;
+    }
+
+    internal void AddPreempted(Request request) => _preempted.Add(request);
+}

@@ -1,0 +1,146 @@
+using Engine.Output;
+using Loader.Tokenizers;
+
+namespace Engine.Tokenization;
+
+/// <summary>A Hugging Face tokenizer.json (BPE family: byte-level as in Llama 3/Qwen, or SentencePiece-style with
+/// byte fallback as in Llama 2/Gemma) that encodes and decodes exactly as the <c>tokenizers</c> library does.
+/// Thread-safe: encode and decode may run concurrently.</summary>
+/// <remarks>The pipeline of <c>encode</c>: added tokens are cut out of the raw text (leftmost-longest), each
+/// remaining segment is normalized, normalized added tokens are cut out of it, the pre-tokenizer splits it into
+/// words, the BPE model turns each word into ids, and the post-processor adds its template tokens when
+/// <c>addSpecialTokens</c>. Offsets, truncation and padding are not implemented.</remarks>
+public sealed class Tokenizer
+{
+    private readonly BpeModel _model;
+    private readonly AddedVocabulary _added;
+    private readonly Normalizer? _normalizer;
+    private readonly PreTokenizer? _preTokenizer;
+    private readonly PostProcessor _postProcessor;
+    private readonly Decoder? _decoder;
+    private readonly bool[] _byteFallbackTokens;
+
+    private Tokenizer(TokenizerJsonFile file, TokenizerConfigFile? config)
+    {
+        _model = new BpeModel(file.Model, file.Source);
+        _normalizer = Normalizer.Create(file.Normalizer);
+        _preTokenizer = PreTokenizer.Create(file.PreTokenizer);
+        _postProcessor = PostProcessor.Create(file.PostProcessor);
+        _decoder = Decoder.Create(file.Decoder);
+        _added = new AddedVocabulary(file.AddedTokens, _normalizer);
+        _byteFallbackTokens = new bool[Math.Max(_model.MaxId, _added.MaxId) + 1];
+        if (_decoder?.UsesByteFallback == true)
+        {
+            for (var id = 0; id < _byteFallbackTokens.Length; id++)
+            {
+                _byteFallbackTokens[id] = IdToToken(id) is { Length: 6 } t && t.StartsWith("<0x", StringComparison.Ordinal) && t[5] == '>';
+            }
+        }
+        Config = config;
+        VocabSize = Math.Max(_model.MaxId, _added.MaxId) + 1;
+    }
+
+    /// <summary>Reads <c>tokenizer.json</c> and, when present, <c>tokenizer_config.json</c> from a model folder.</summary>
+    public static Tokenizer FromDirectory(string dir)
+    {
+        var jsonPath = Path.Combine(dir, "tokenizer.json");
+        if (!File.Exists(jsonPath))
+        {
+            throw new FileNotFoundException($"No tokenizer.json in {dir}.", jsonPath);
+        }
+        var configPath = Path.Combine(dir, "tokenizer_config.json");
+        var config = File.Exists(configPath) ? TokenizerConfigFile.Read(configPath) : null;
+        return new Tokenizer(TokenizerJsonFile.Read(jsonPath), config);
+    }
+
+    public static Tokenizer FromJson(string tokenizerJson, string? tokenizerConfigJson = null) =>
+        new(TokenizerJsonFile.Parse(tokenizerJson),
+            tokenizerConfigJson is null ? null : TokenizerConfigFile.Parse(tokenizerConfigJson));
+
+    /// <summary>The highest id of the model vocabulary or the added tokens, plus one.</summary>
+    public int VocabSize { get; }
+
+    /// <summary>tokenizer_config.json's values (chat template, special token strings), when it was given.</summary>
+    public TokenizerConfigFile? Config { get; }
+
+    public string? BosToken => Config?.BosToken;
+
+    public string? EosToken => Config?.EosToken;
+
+    /// <summary>Token ids of <paramref name="text"/>. Added tokens in the text (special or not) are always matched;
+    /// <paramref name="addSpecialTokens"/> only controls the post-processor's template (e.g. a leading BOS).</summary>
+    public int[] Encode(string text, bool addSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 3 + 4);
+        var rawSpans = new List<(int Start, int End, int Id)>();
+        var normalizedSpans = new List<(int Start, int End, int Id)>();
+        var pieces = new List<PreToken>();
+        _added.SplitRaw(text, rawSpans);
+        foreach (var (start, end, id) in rawSpans)
+        {
+            if (id >= 0)
+            {
+                ids.Add(id);
+                continue;
+            }
+            var segment = text[start..end];
+            var normalized = _normalizer?.Normalize(segment) ?? segment;
+            normalizedSpans.Clear();
+            _added.SplitNormalized(normalized, normalizedSpans);
+            foreach (var (nStart, nEnd, nId) in normalizedSpans)
+            {
+                if (nId >= 0)
+                {
+                    ids.Add(nId);
+                    continue;
+                }
+                pieces.Clear();
+                pieces.Add(new PreToken(normalized[nStart..nEnd], start == 0 && nStart == 0));
+                _preTokenizer?.PreTokenize(pieces);
+                foreach (var piece in pieces)
+                {
+                    _model.Tokenize(piece.Text, ids);
+                }
+            }
+        }
+        return _postProcessor.Apply(ids, addSpecialTokens);
+    }
+
+    /// <summary>The text of <paramref name="ids"/> through the tokenizer.json decoder (ids unknown to the vocabulary
+    /// are skipped; with <paramref name="skipSpecialTokens"/>, added tokens flagged special are dropped). Without a
+    /// decoder the token strings are joined with spaces, as HF does.</summary>
+    public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
+    {
+        var tokens = new List<string>(ids.Length);
+        foreach (var id in ids)
+        {
+            var token = _added.IdToToken(id) ?? _model.IdToToken(id);
+            if (token is null || (skipSpecialTokens && _added.IsSpecialContent(token)))
+            {
+                continue;
+            }
+            tokens.Add(token);
+        }
+        if (_decoder is null)
+        {
+            return string.Join(' ', tokens);
+        }
+        _decoder.DecodeChain(tokens);
+        return string.Concat(tokens);
+    }
+
+    /// <summary>The token string of an id (added tokens first, then the model vocabulary), or null.</summary>
+    public string? IdToToken(int id) => _added.IdToToken(id) ?? _model.IdToToken(id);
+
+    public int? TokenToId(string token) => _added.TokenToId(token) ?? _model.TokenToId(token);
+
+    /// <summary>Whether the id is an added token flagged <c>special</c>.</summary>
+    public bool IsSpecial(int id) => _added.IsSpecialId(id);
+
+    /// <summary>Whether the decoder turns this id's <c>&lt;0xNN&gt;</c> token into a raw byte (ByteFallback).</summary>
+    internal bool IsByteFallbackToken(int id) => (uint)id < (uint)_byteFallbackTokens.Length && _byteFallbackTokens[id];
+
+    /// <summary>A streaming detokenizer whose concatenated deltas equal <see cref="Decode"/> of all ids added.</summary>
+    public IncrementalDetokenizer CreateDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
+}
