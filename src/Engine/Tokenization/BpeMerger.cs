@@ -7,6 +7,19 @@ internal sealed class BpeMerger(Dictionary<long, long> merges)
 {
     public static long PairKey(int left, int right) => ((long)left << 32) | (uint)right;
 
+    /// <summary>A merge table keyed by <see cref="PairKey"/>. long's own hash is <c>left ^ right</c>, which piles
+    /// hundreds of thousands of pairs of 18-bit ids into a few buckets; a multiplicative hash spreads them.</summary>
+    public static Dictionary<long, long> CreateTable(int capacity) => new(capacity, PairComparer.Instance);
+
+    private sealed class PairComparer : IEqualityComparer<long>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
+    }
+
     /// <summary>Merges <paramref name="symbols"/> (token ids) and returns the resulting ids.</summary>
     public int[] MergeAll(List<int> symbols)
     {

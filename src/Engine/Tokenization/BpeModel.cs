@@ -165,7 +165,7 @@ internal sealed class BpeModel
     private Dictionary<long, long> BuildMerges(BpeModelFile file, string source)
     {
         var prefixLength = _prefix?.Length ?? 0;
-        var merges = new Dictionary<long, long>(file.Merges.Count);
+        var merges = BpeMerger.CreateTable(file.Merges.Count);
         for (var rank = 0; rank < file.Merges.Count; rank++)
         {
             var (left, right) = file.Merges[rank];
