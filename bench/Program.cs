@@ -1,3 +1,23 @@
-// Benchmarks: each suite writes its results to bench/results/*.md with the machine, date and command.
-Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- <suite> [options]");
-return 2;
+// Benchmarks: `dotnet run -c Release --project bench -- <suite> [options]`. Each suite writes its results to
+// bench/results/<suite>.md with the machine, date and command; this file is only the table of suites.
+
+var suites = new SortedDictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
+{
+    ["compile-time"] = ("C#-to-PTX compile time per kernel: cold, warm and cached", Bench.Kernels.CompileTime.Run),
+    ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.Engine.CpuForwardBench.Run),
+    ["safetensors-load"] = ("safetensors load throughput (mapped, converted, streamed) beside cat > /dev/null", Bench.Loader.SafetensorsLoadBench.Run),
+    ["samplers"] = ("CPU cost of each sampler and the whole chain per decoding step (vocab 32k/128k, batch 1/16/64)", Bench.Sampling.SamplersBench.Run),
+    ["bandwidth"] = ("GPU copy bandwidth of a PTX copy kernel and cuMemcpyDtoD (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
+};
+
+if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench -- <suite> [options]");
+    Console.Error.WriteLine("suites:");
+    foreach (var (name, (description, _)) in suites)
+    {
+        Console.Error.WriteLine($"  {name,-16} {description}");
+    }
+    return args.Length == 0 ? 2 : 1;
+}
+return suite.Run(args[1..]);

@@ -9,8 +9,14 @@ public sealed record EngineOptions
     /// <summary>Tokens per KV-cache block.</summary>
     public int BlockSize { get; init; } = 16;
 
-    /// <summary>KV-cache capacity in tokens; null means room for MaxNumSeqs full contexts, capped at 65536 (but at least one context).</summary>
+    /// <summary>
+    /// KV-cache capacity in tokens; null means room for MaxNumSeqs full contexts within <see cref="KvCacheBytes"/>.
+    /// Never less than one full context, so a lone request always makes progress.
+    /// </summary>
     public int? KvCacheTokens { get; init; }
+
+    /// <summary>Memory budget of the KV cache when <see cref="KvCacheTokens"/> is null (default 1 GiB).</summary>
+    public long KvCacheBytes { get; init; } = 1L << 30;
 
     /// <summary>Token budget of one step (prompt chunks longer than this are split).</summary>
     public int MaxNumBatchedTokens { get; init; } = 512;

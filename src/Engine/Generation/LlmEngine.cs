@@ -52,7 +52,9 @@ public sealed class LlmEngine : IDisposable
     {
         config.Validate();
         var model = new LlamaModel(config, LlamaWeights.Bind(config, weights), backend, options.MaxNumBatchedTokens, options.MaxNumSeqs);
-        var cacheTokens = options.KvCacheTokens ?? Math.Min(config.MaxContext * options.MaxNumSeqs, 65536);
+        // keys and values of every layer, float32
+        var bytesPerToken = 2L * config.NumLayers * config.KvDim * sizeof(float);
+        var cacheTokens = options.KvCacheTokens ?? (int)Math.Min((long)config.MaxContext * options.MaxNumSeqs, options.KvCacheBytes / bytesPerToken);
         // one full context (plus its last block) must always fit, so a lone request can always make progress
         var numBlocks = Math.Max((cacheTokens + options.BlockSize - 1) / options.BlockSize, (config.MaxContext + 1 + options.BlockSize - 1) / options.BlockSize);
         var kv = new KvCacheManager(numBlocks, options.BlockSize);

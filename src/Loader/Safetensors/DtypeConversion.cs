@@ -117,6 +117,45 @@ public static class DtypeConversion
         }
     }
 
+    /// <summary>
+    /// Converts between any source dtype with a float32 conversion and a floating-point target (F32, F16,
+    /// BF16, F64) through float32, in stack-sized blocks: the result equals <see cref="ToFloat32"/> followed by
+    /// <see cref="FromFloat32"/>. Equal dtypes copy. <paramref name="destination"/> must hold exactly the same
+    /// element count.
+    /// </summary>
+    public static void Convert(SafetensorsDtype sourceDtype, ReadOnlySpan<byte> source, SafetensorsDtype targetDtype, Span<byte> destination, string file = "(memory)", string? tensor = null)
+    {
+        var sourceSize = SafetensorsDtypes.SizeOf(sourceDtype);
+        var targetSize = SafetensorsDtypes.SizeOf(targetDtype);
+        if (source.Length % sourceSize != 0 || source.Length / sourceSize * targetSize != destination.Length)
+        {
+            throw new ArgumentException($"{source.Length} bytes of {SafetensorsDtypes.HeaderName(sourceDtype)} do not convert into {destination.Length} bytes of {SafetensorsDtypes.HeaderName(targetDtype)}");
+        }
+        if (sourceDtype == targetDtype)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        if (targetDtype == SafetensorsDtype.F32)
+        {
+            ToFloat32(sourceDtype, source, MemoryMarshal.Cast<byte, float>(destination), file, tensor);
+            return;
+        }
+        if (sourceDtype == SafetensorsDtype.F32)
+        {
+            FromFloat32(MemoryMarshal.Cast<byte, float>(source), targetDtype, destination, file, tensor);
+            return;
+        }
+        const int Block = 1024;
+        Span<float> floats = stackalloc float[Block];
+        for (var start = 0; start < source.Length / sourceSize; start += Block)
+        {
+            var count = Math.Min(Block, (source.Length / sourceSize) - start);
+            ToFloat32(sourceDtype, source.Slice(start * sourceSize, count * sourceSize), floats[..count], file, tensor);
+            FromFloat32(floats[..count], targetDtype, destination.Slice(start * targetSize, count * targetSize), file, tensor);
+        }
+    }
+
     /// <summary>BF16 → F32: the BF16 bits are the top 16 bits of the float32, so the widening is exact.</summary>
     public static void Bf16ToFloat32(ReadOnlySpan<ushort> source, Span<float> destination)
     {

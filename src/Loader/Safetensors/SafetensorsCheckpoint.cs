@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Loader.Safetensors;
@@ -64,7 +65,7 @@ public sealed class SafetensorsCheckpoint : IDisposable
             : throw new FileNotFoundException($"{path} holds no {IndexFileName}, model.safetensors or other *.safetensors file", path);
     }
 
-    public bool TryGetTensor(string name, out SafetensorsTensor tensor) => _byName.TryGetValue(name, out tensor!);
+    public bool TryGetTensor(string name, [MaybeNullWhen(false)] out SafetensorsTensor tensor) => _byName.TryGetValue(name, out tensor);
 
     /// <summary>The tensor called <paramref name="name"/>; throws <see cref="SafetensorsFormatException"/> when absent.</summary>
     public SafetensorsTensor GetTensor(string name) =>

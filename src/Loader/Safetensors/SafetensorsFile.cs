@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Loader.IO;
 
 namespace Loader.Safetensors;
@@ -51,7 +52,7 @@ public sealed class SafetensorsFile : IDisposable
         return new SafetensorsFile(path, mapped, tensors, header.Metadata);
     }
 
-    public bool TryGetTensor(string name, out SafetensorsTensor tensor) => _byName.TryGetValue(name, out tensor!);
+    public bool TryGetTensor(string name, [MaybeNullWhen(false)] out SafetensorsTensor tensor) => _byName.TryGetValue(name, out tensor);
 
     /// <summary>The tensor called <paramref name="name"/>; throws <see cref="SafetensorsFormatException"/> when absent.</summary>
     public SafetensorsTensor GetTensor(string name) =>

@@ -5,7 +5,8 @@ namespace Engine.Tests.Model;
 
 /// <summary>
 /// Golden tests against llama2.c's run.c on the real aidreams260K weights (shared/fixtures/llama2c): exact greedy
-/// token sequences for every case, and logits at every position within 2e-4.
+/// token sequences for every case, and logits at every position within 2e-4. The model is loaded the real way:
+/// convert llama2c → safetensors + config.json → <see cref="Engine.Model.ModelCheckpoint"/>.
 /// </summary>
 public sealed class Aidreams260KTests
 {
@@ -25,8 +26,8 @@ public sealed class Aidreams260KTests
         var promptIds = record.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         var expected = record.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
-        var (config, weights) = Llama2cTestReader.Read(SharedFiles.PathOf("models", "aidreams260K", "model.bin"));
-        using var harness = new ModelHarness(config, weights, blockSize: 16);
+        using var checkpoint = Aidreams260KModel.Open();
+        using var harness = new ModelHarness(checkpoint.Config, checkpoint.Weights, blockSize: 16);
 
         // run.c: positions 0..steps-1 are fed; the prompt is forced, then argmax; argmax = BOS stops (not kept).
         var tokens = new List<int>(promptIds);
@@ -57,8 +58,8 @@ public sealed class Aidreams260KTests
         var expected = record.GetProperty("logits").EnumerateArray()
             .Select(row => row.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
 
-        var (config, weights) = Llama2cTestReader.Read(SharedFiles.PathOf("models", "aidreams260K", "model.bin"));
-        using var harness = new ModelHarness(config, weights, blockSize: 16);
+        using var checkpoint = Aidreams260KModel.Open();
+        using var harness = new ModelHarness(checkpoint.Config, checkpoint.Weights, blockSize: 16);
         for (var pos = 0; pos < expected.Length; pos++)
         {
             var actual = harness.Step((0, [tokens[pos]]))[0];

@@ -11,7 +11,7 @@ namespace Engine.Tests.Model;
 internal sealed class ModelHarness : IDisposable
 {
     private readonly CpuBackend _backend;
-    private readonly Backends.IDeviceKvCache _cache;
+    private readonly global::Engine.Backends.IDeviceKvCache _cache;
     private readonly ForwardBatch _batch;
     private readonly Queue<int> _freeBlocks;
     private readonly Dictionary<int, (List<int> Blocks, List<int> Tokens)> _seqs = [];

@@ -181,4 +181,29 @@ public sealed class DtypeConversionTests
         Assert.Contains("unsupported target dtype", error.Problem, StringComparison.Ordinal);
         Assert.Equal("w", error.Tensor);
     }
+
+    [Fact]
+    public void Convert_Bf16ToF16_EqualsWideningThenNarrowing_AcrossBlockBoundaries()
+    {
+        // 2500 elements span three 1024-element blocks, the last one partial.
+        var random = new Random(11);
+        var bf16 = Enumerable.Range(0, 2500).Select(_ => DtypeConversion.RoundToBf16(BitConverter.SingleToUInt32Bits((float)(random.NextDouble() * 8 - 4)))).ToArray();
+        var source = MemoryMarshal.AsBytes(bf16.AsSpan()).ToArray();
+        var converted = new byte[2500 * 2];
+
+        DtypeConversion.Convert(SafetensorsDtype.BF16, source, SafetensorsDtype.F16, converted);
+
+        var expected = bf16.Select(b => (Half)BitConverter.UInt32BitsToSingle((uint)b << 16)).ToArray();
+        Assert.Equal(expected, MemoryMarshal.Cast<byte, Half>(converted).ToArray());
+    }
+
+    [Fact]
+    public void Convert_CopiesSameDtype_AndRejectsMismatchedLengths()
+    {
+        byte[] source = [1, 2, 3, 4];
+        var copy = new byte[4];
+        DtypeConversion.Convert(SafetensorsDtype.I16, source, SafetensorsDtype.I16, copy);
+        Assert.Equal(source, copy);
+        Assert.Throws<ArgumentException>(() => DtypeConversion.Convert(SafetensorsDtype.F32, source, SafetensorsDtype.BF16, new byte[4]));
+    }
 }

@@ -8,6 +8,10 @@ public static class ConvertCli
     public static RootCommand Build()
     {
         var root = new RootCommand("Checkpoint conversion and inspection: llama2.c to Hugging Face, dtype changes, LoRA merges.");
+        root.Subcommands.Add(Llama2cCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(DtypeCommand.Create());
+        root.Subcommands.Add(MergeLoraCommand.Create());
         return root;
     }
 }

@@ -40,32 +40,47 @@ internal sealed unsafe class MatMul<TLoader> : IParallelJob
     {
         var r0 = chunk * RowsPerChunk;
         var r1 = Math.Min(r0 + RowsPerChunk, _n);
-        var t = 0;
-        for (; t + 3 <= _tokens; t += 3)
+        // Cache blocking: the chunk's weight rows stay in L2 and one 4-row tile in L1, while a block of tokens
+        // small enough for L2 (~192 KiB of activations, a multiple of 3) is run through every tile.
+        var tokenBlock = Math.Max(3, 192 * 1024 / (_k * sizeof(float)) / 3 * 3);
+        for (var b0 = 0; b0 < _tokens; b0 += tokenBlock)
         {
-            var r = r0;
-            for (; r + 4 <= r1; r += 4)
+            var b1 = Math.Min(b0 + tokenBlock, _tokens);
+            var full = b0 + (b1 - b0) / 3 * 3;
+            for (var r = r0; r < r1; r += 4)
             {
-                Tile4x3(r, t);
-            }
-            for (; r < r1; r++)
-            {
-                for (var u = t; u < t + 3; u++)
+                var rows = Math.Min(4, r1 - r);
+                for (var t = b0; t < full; t += 3)
                 {
-                    Store(r, u, Dot(_w + r * _rowBytes, _x + (nint)u * _k));
+                    if (rows == 4)
+                    {
+                        Tile4x3(r, t);
+                    }
+                    else
+                    {
+                        for (var rr = r; rr < r + rows; rr++)
+                        {
+                            for (var u = t; u < t + 3; u++)
+                            {
+                                Store(rr, u, Dot(_w + rr * _rowBytes, _x + (nint)u * _k));
+                            }
+                        }
+                    }
                 }
-            }
-        }
-        for (; t < _tokens; t++)
-        {
-            var r = r0;
-            for (; r + 4 <= r1; r += 4)
-            {
-                Tile4x1(r, t);
-            }
-            for (; r < r1; r++)
-            {
-                Store(r, t, Dot(_w + r * _rowBytes, _x + (nint)t * _k));
+                for (var t = full; t < b1; t++)
+                {
+                    if (rows == 4)
+                    {
+                        Tile4x1(r, t);
+                    }
+                    else
+                    {
+                        for (var rr = r; rr < r + rows; rr++)
+                        {
+                            Store(rr, t, Dot(_w + rr * _rowBytes, _x + (nint)t * _k));
+                        }
+                    }
+                }
             }
         }
     }

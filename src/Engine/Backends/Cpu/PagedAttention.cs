@@ -1,19 +1,24 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Engine.Execution;
 
 namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// Causal attention over the paged KV cache, one chunk per (row, query head): scores over positions 0..p read
-/// through the sequence's block table, softmax, weighted sum of values. Scores live in a per-worker scratch row.
+/// block by block through the sequence's block table, softmax, weighted sum of values. The q·k and v updates
+/// are inlined Vector256 loops (a call per key would cost more than the 64-wide dot itself); scores live in a
+/// per-worker scratch row.
 /// </summary>
-internal sealed class PagedAttention : IParallelJob
+internal sealed unsafe class PagedAttention : IParallelJob
 {
     private float[] _q = [];
     private float[] _out = [];
     private float[] _keys = [];
     private float[] _values = [];
     private int[] _rowSeq = [];
-    private Execution.ForwardBatch? _batch;
+    private ForwardBatch? _batch;
     private float[][] _scores = [];
     private int _numHeads;
     private int _groupSize;
@@ -21,7 +26,7 @@ internal sealed class PagedAttention : IParallelJob
     private int _slotWidth;
     private float _scale;
 
-    public int Prepare(float[] q, float[] output, CpuKvCache cache, int layer, Execution.ForwardBatch batch, int[] rowSeq, int numHeads, float[][] scores)
+    public int Prepare(float[] q, float[] output, CpuKvCache cache, int layer, ForwardBatch batch, int[] rowSeq, int numHeads, float[][] scores)
     {
         _q = q;
         _out = output;
@@ -50,26 +55,68 @@ internal sealed class PagedAttention : IParallelJob
         var hd = _headDim;
         var kvOffset = head / _groupSize * hd;
         var qDim = _numHeads * hd;
-        ReadOnlySpan<float> q = _q.AsSpan(row * qDim + head * hd, hd);
         var scores = _scores[worker].AsSpan(0, position + 1);
 
-        // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos
-        for (var t = 0; t <= position; t++)
+        fixed (float* q = &_q[row * qDim + head * hd], keys = _keys, values = _values, output = &_out[row * qDim + head * hd], s = scores)
         {
-            var slot = table[t / blockSize] * blockSize + t % blockSize;
-            scores[t] = TensorPrimitives.Dot(q, _keys.AsSpan(slot * _slotWidth + kvOffset, hd)) * _scale;
+            // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos, one block of the table at a time
+            for (var t0 = 0; t0 <= position; t0 += blockSize)
+            {
+                var slot0 = table[t0 / blockSize] * blockSize;
+                var count = Math.Min(blockSize, position + 1 - t0);
+                for (var j = 0; j < count; j++)
+                {
+                    s[t0 + j] = Dot(q, keys + (nint)(slot0 + j) * _slotWidth + kvOffset, hd) * _scale;
+                }
+            }
+
+            // softmax over the context
+            TensorPrimitives.SoftMax(scores, scores);
+
+            // out = Σ_t scores[t] · v_t
+            new Span<float>(output, hd).Clear();
+            for (var t0 = 0; t0 <= position; t0 += blockSize)
+            {
+                var slot0 = table[t0 / blockSize] * blockSize;
+                var count = Math.Min(blockSize, position + 1 - t0);
+                for (var j = 0; j < count; j++)
+                {
+                    Axpy(s[t0 + j], values + (nint)(slot0 + j) * _slotWidth + kvOffset, output, hd);
+                }
+            }
         }
+    }
 
-        // softmax over the context
-        TensorPrimitives.SoftMax(scores, scores);
-
-        // out = Σ_t scores[t] · v_t
-        var output = _out.AsSpan(row * qDim + head * hd, hd);
-        output.Clear();
-        for (var t = 0; t <= position; t++)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* a, float* b, int n)
+    {
+        var acc = Vector256<float>.Zero;
+        var i = 0;
+        for (; i + 8 <= n; i += 8)
         {
-            var slot = table[t / blockSize] * blockSize + t % blockSize;
-            TensorPrimitives.MultiplyAdd(_values.AsSpan(slot * _slotWidth + kvOffset, hd), scores[t], output, output);
+            acc = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), acc);
+        }
+        var sum = Vector256.Sum(acc);
+        for (; i < n; i++)
+        {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    // y += a · x
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float a, float* x, float* y, int n)
+    {
+        var va = Vector256.Create(a);
+        var i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
+        }
+        for (; i < n; i++)
+        {
+            y[i] += a * x[i];
         }
     }
 }

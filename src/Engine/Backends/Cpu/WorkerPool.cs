@@ -1,18 +1,25 @@
+using System.Diagnostics;
+
 namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// A fixed set of worker threads that run one <see cref="IParallelJob"/> at a time together with the calling
-/// thread. Chunks are claimed with an interlocked counter (so a thread slowed by a noisy neighbour takes fewer);
-/// workers spin briefly between jobs and then sleep on a semaphore. Nothing is allocated per job.
+/// thread. Chunks are claimed with an interlocked counter (so a thread slowed by a noisy neighbour takes fewer).
+/// Between jobs a worker spins on the job generation for a short while (a decode step launches ~100 jobs, and
+/// a futex wake per job would cost more than the job), then parks on a semaphore. Nothing is allocated per job.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
+    private static readonly long SpinTicks = Stopwatch.Frequency / 10000; // 100 µs
+
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
+    private readonly int[] _sleeping;
     private IParallelJob? _job;
     private int _numChunks;
     private int _nextChunk;
     private int _running;
+    private int _generation;
     private volatile bool _disposed;
 
     public WorkerPool(int threads)
@@ -20,6 +27,7 @@ internal sealed class WorkerPool : IDisposable
         Threads = Math.Max(1, threads);
         _threads = new Thread[Threads - 1];
         _wake = new SemaphoreSlim[Threads - 1];
+        _sleeping = new int[Threads - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
             _wake[i] = new SemaphoreSlim(0);
@@ -52,13 +60,18 @@ internal sealed class WorkerPool : IDisposable
         _numChunks = numChunks;
         Volatile.Write(ref _nextChunk, 0);
         Volatile.Write(ref _running, _threads.Length);
-        foreach (var wake in _wake)
+        Interlocked.Increment(ref _generation);
+        for (var i = 0; i < _wake.Length; i++)
         {
-            wake.Release();
+            // only a parked worker needs a wake-up; a spinning one sees the new generation by itself
+            if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
+            {
+                _wake[i].Release();
+            }
         }
         Drain(job, numChunks, 0);
 
-        // Barrier: wait until every worker has left the job.
+        // barrier: wait until every worker has left the job
         var spin = default(SpinWait);
         while (Volatile.Read(ref _running) != 0)
         {
@@ -78,25 +91,54 @@ internal sealed class WorkerPool : IDisposable
 
     private void WorkerLoop(int worker)
     {
-        var wake = _wake[worker - 1];
+        var index = worker - 1;
+        var seen = 0;
         while (true)
         {
-            wake.Wait();
+            WaitForGeneration(index, seen);
             if (_disposed)
             {
                 return;
             }
+            seen = Volatile.Read(ref _generation);
             Drain(_job!, _numChunks, worker);
             Interlocked.Decrement(ref _running);
         }
     }
 
+    private void WaitForGeneration(int index, int seen)
+    {
+        var until = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            if (Volatile.Read(ref _generation) != seen || _disposed)
+            {
+                return;
+            }
+            Thread.SpinWait(20);
+        }
+
+        // park: announce, then re-check so a job published in between is not missed
+        Volatile.Write(ref _sleeping[index], 1);
+        if (Volatile.Read(ref _generation) != seen || _disposed)
+        {
+            if (Interlocked.Exchange(ref _sleeping[index], 0) == 1)
+            {
+                return;             // nobody saw us parked: no wake-up is coming
+            }
+        }
+        _wake[index].Wait();        // a wake-up was (or will be) released for us
+    }
+
     public void Dispose()
     {
         _disposed = true;
-        foreach (var wake in _wake)
+        for (var i = 0; i < _wake.Length; i++)
         {
-            wake.Release();
+            if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
+            {
+                _wake[i].Release();
+            }
         }
         foreach (var thread in _threads)
         {

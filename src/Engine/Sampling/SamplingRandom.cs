@@ -1,0 +1,30 @@
+namespace Engine.Sampling;
+
+/// <summary>
+/// The counter-based uniform generator of samplers.md §3.8: a pure function of (seed, choice, step,
+/// purpose), so a seeded sequence draws the same numbers whatever the batch, device or thread count.
+/// </summary>
+public static class SamplingRandom
+{
+    /// <summary>Purpose 1: the XTC coin (§7.10).</summary>
+    public const int XtcPurpose = 1;
+
+    /// <summary>Purpose 2: the token draw, Mirostat's included (§8.1, §7.12).</summary>
+    public const int DrawPurpose = 2;
+
+    /// <summary>
+    /// <c>u(seed, choice, step, purpose)</c>: splitmix64-style mixing of the four counters, then the top
+    /// 24 bits scaled by 2^−24, a float32-exact value in [0, 1). All products are mod 2^64.
+    /// </summary>
+    public static float Uniform(long seed, int choice, int step, int purpose)
+    {
+        var x = unchecked((ulong)seed);
+        x ^= unchecked(0x9E3779B97F4A7C15UL * (ulong)(choice + 1L));
+        x ^= unchecked(0xBF58476D1CE4E5B9UL * (ulong)(step + 1L));
+        x ^= unchecked(0x94D049BB133111EBUL * (ulong)purpose);
+        var z = unchecked((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (z >> 40) * (1f / 16777216f);
+    }
+}

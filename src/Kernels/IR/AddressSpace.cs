@@ -1,0 +1,6 @@
+namespace Kernels.IR;
+
+public enum AddressSpace : byte
+{
+    None, Global, Shared,
+}

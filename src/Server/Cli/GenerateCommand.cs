@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Engine.Generation;
+using Engine.Model;
+using Engine.Scheduling;
+
+namespace Server.Cli;
+
+/// <summary>
+/// <c>engine generate</c>: runs one prompt through the engine and streams the text, or prints one JSON object with
+/// the prompt and generated token ids, the text, the finish reason and prefill/decode speeds.
+/// </summary>
+public static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model") { Description = "Model directory (HF layout). Default: the built-in random-weight model." };
+        var prompt = new Option<string>("--prompt") { Description = "Prompt text.", Required = true };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 64 };
+        var temperature = new Option<float>("--temperature") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
+        var seed = new Option<int>("--seed") { Description = "Sampler seed.", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads; 0 means every core.", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of streaming text." };
+        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new GenerateOptions(
+                parse.GetValue(model), parse.GetValue(prompt)!, parse.GetValue(maxTokens), parse.GetValue(temperature),
+                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json));
+            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json);
+
+    private static async Task<int> RunAsync(GenerateOptions o, CancellationToken cancellationToken)
+    {
+        if (o.MaxTokens <= 0)
+        {
+            await Console.Error.WriteLineAsync("--max-tokens must be positive.").ConfigureAwait(false);
+            return 2;
+        }
+        using var loaded = CliModel.Load(o.Model);
+        if (loaded.Notice is { } notice)
+        {
+            Console.Error.WriteLine(notice);
+        }
+        using var engine = LlmEngine.Create(loaded.Config, loaded.Weights, new EngineOptions { Threads = o.Threads, MaxNumSeqs = 1 });
+        var promptIds = loaded.Encode(o.Prompt);
+        var request = new GenerationRequest(promptIds, o.MaxTokens)
+        {
+            SamplerFactory = () => o.Temperature > 0 ? new SimpleTemperatureSampler(o.Temperature, o.Seed) : new GreedySampler(),
+        };
+
+        var generated = new List<int>();
+        FinishReason? finish = null;
+        var printed = "";
+        var clock = Stopwatch.StartNew();
+        var firstTokenAt = TimeSpan.Zero;
+        await foreach (var output in engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (generated.Count == 0)
+            {
+                firstTokenAt = clock.Elapsed;
+            }
+            generated.Add(output.TokenId);
+            finish = output.FinishReason;
+            if (!o.Json)
+            {
+                // print what the decoded text gained, holding back a trailing partial UTF-8 character
+                var text = loaded.Decode(generated);
+                if (text.StartsWith(printed, StringComparison.Ordinal) && !text.EndsWith('\uFFFD'))
+                {
+                    Console.Write(text[printed.Length..]);
+                    printed = text;
+                }
+            }
+        }
+        var total = clock.Elapsed;
+        var finalText = loaded.Decode(generated);
+        var prefillPerSecond = promptIds.Length / Math.Max(firstTokenAt.TotalSeconds, 1e-9);
+        var decodePerSecond = generated.Count > 1 ? (generated.Count - 1) / Math.Max((total - firstTokenAt).TotalSeconds, 1e-9) : 0;
+
+        if (o.Json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var writer = new Utf8JsonWriter(stdout))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model", loaded.Config.Name);
+                WriteIds(writer, "prompt_token_ids", promptIds);
+                WriteIds(writer, "token_ids", generated);
+                writer.WriteString("text", finalText);
+                writer.WriteString("finish_reason", finish == FinishReason.Stop ? "stop" : "length");
+                writer.WriteNumber("prefill_tokens_per_s", Math.Round(prefillPerSecond, 2));
+                writer.WriteNumber("decode_tokens_per_s", Math.Round(decodePerSecond, 2));
+                writer.WriteEndObject();
+            }
+            Console.WriteLine();
+        }
+        else
+        {
+            Console.Write(finalText.Length > printed.Length && finalText.StartsWith(printed, StringComparison.Ordinal) ? finalText[printed.Length..] : "");
+            Console.WriteLine();
+            await Console.Error.WriteLineAsync(
+                $"[{generated.Count} tokens, finish_reason={(finish == FinishReason.Stop ? "stop" : "length")}, prefill {prefillPerSecond:F1} tok/s, decode {decodePerSecond:F1} tok/s, {engine.BackendName}]").ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static void WriteIds(Utf8JsonWriter writer, string name, IEnumerable<int> ids)
+    {
+        writer.WriteStartArray(name);
+        foreach (var id in ids)
+        {
+            writer.WriteNumberValue(id);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>A model for the CLI: config, weights, and how to turn text into prompt ids and ids back into text.</summary>
+    private sealed class CliModel : IDisposable
+    {
+        private readonly IDisposable? _owner;
+
+        private CliModel(ModelConfig config, Weights weights, Func<string, int[]> encode, Func<IReadOnlyList<int>, string> decode, string? notice, IDisposable? owner)
+        {
+            Config = config;
+            Weights = weights;
+            Encode = encode;
+            Decode = decode;
+            Notice = notice;
+            _owner = owner;
+        }
+
+        public ModelConfig Config { get; }
+
+        public Weights Weights { get; }
+
+        public Func<string, int[]> Encode { get; }
+
+        public Func<IReadOnlyList<int>, string> Decode { get; }
+
+        /// <summary>A line to show the user before generating (the built-in model's random-weights warning).</summary>
+        public string? Notice { get; }
+
+        public static CliModel Load(string? directory)
+        {
+            if (directory is null)
+            {
+                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), BuiltinModel.Encode, ids => BuiltinModel.Decode(ids), BuiltinModel.Notice, null);
+            }
+            throw new NotSupportedException($"Loading '{directory}': model directories need Loader's config.json parser and the tokenizer, which are not wired yet.");
+        }
+
+        public void Dispose() => _owner?.Dispose();
+    }
+}

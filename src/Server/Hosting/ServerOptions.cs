@@ -1,0 +1,23 @@
+namespace Server.Hosting;
+
+/// <summary>Operator settings of the HTTP server (the engine's own settings live with the engine).</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Address to bind. Without a key store the server refuses anything but loopback.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    public int Port { get; init; } = 8000;
+
+    /// <summary>Request bodies above this get 413 (api.md §13: default 32 MiB).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 32L << 20;
+
+    /// <summary>Upper bound of <c>logprobs</c>, <c>top_logprobs</c> and <c>prompt_logprobs</c>.</summary>
+    public int MaxLogprobs { get; init; } = 20;
+
+    /// <summary>Upper bound of <c>n</c> and <c>best_of</c>.</summary>
+    public int MaxN { get; init; } = 128;
+
+    /// <summary>Allowed CORS origins; empty = CORS off.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+}

@@ -1,0 +1,48 @@
+using Server.Contracts;
+using Server.Errors;
+using Server.Generation;
+using Server.Hosting;
+using Server.Metrics;
+using Server.Requests;
+
+namespace Server.Serving;
+
+/// <summary><c>POST /v1/chat/completions</c>: render the template, validate, admit, generate (api.md §7, §8.3).</summary>
+public sealed class ChatHandler(
+    IModelHost host, ModelSelection models, GenerationAdmission admission, ServerMetrics metrics,
+    ServerOptions options, TimeProvider time)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
+        var model = preamble.Model;
+        var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: true, options));
+        var render = preamble.Validate(ChatFields.Parse);
+        var text = ChatFields.Render(host, model, render);
+        var promptIds = host.Tokenize(model.Id, text, fields.AddSpecialTokens);
+        if (promptIds.Count == 0)
+            throw new RequestValidationException("messages", "The rendered chat prompt has no tokens.");
+        var maxTokens = preamble.Validate(_ => fields.ResolveMaxTokens(promptIds.Count, model.MaxModelLen, "messages"));
+        var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model.VocabSize, fields.N, fields.BestOf, maxTokens, fields.Logprobs));
+
+        using var lease = admission.Admit(http, preamble.Caller, model.Id);
+        var id = ResponseIds.New("chatcmpl", fields.RequestId);
+        var request = new GenerationRequest($"{id}-0", model.Id, promptIds, fields.N, fields.BestOf, maxTokens,
+            fields.Multiplier, sampling, fields.Priority);
+        metrics.AddPromptTokens(promptIds.Count);
+
+        // The reply role is the last message's when no generation prompt is added (aph/vllm); with echo or
+        // continue_final_message and a matching last role, its content is prepended (api.md §7.3).
+        var last = render.Messages[^1];
+        var role = render.AddGenerationPrompt ? "assistant" : last.Role;
+        var echo = (fields.Echo || render.ContinueFinalMessage) && last.Role == role ? last.Content ?? string.Empty : string.Empty;
+
+        var writer = new ChatWriter(id, time.GetUtcNow().ToUnixTimeSeconds(), model.Id, role, echo, fields,
+            promptIds.Count, new LogprobFormatter(host, model.Id, sampling.Detokenize));
+        var run = new GenerationRun(host, metrics, [request]);
+        if (fields.Stream)
+            await writer.StreamAsync(http, run).ConfigureAwait(false);
+        else
+            await writer.WholeAsync(http, run).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,47 @@
+using Server.Contracts;
+using Server.Generation;
+using Server.Hosting;
+using Server.Metrics;
+using Server.Requests;
+using Server.Streaming;
+
+namespace Server.Serving;
+
+/// <summary><c>POST /v1/completions</c>: validate, admit, generate every prompt × n, answer whole or as SSE (api.md §6, §8.2).</summary>
+public sealed class CompletionHandler(
+    IModelHost host, ModelSelection models, GenerationAdmission admission, ServerMetrics metrics,
+    ServerOptions options, TimeProvider time)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
+        var model = preamble.Model;
+        var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: false, options));
+        var prompts = preamble.Validate(body => CompletionPrompts.Parse(body, host, model, fields));
+        var maxTokens = new int[prompts.Count];
+        for (var p = 0; p < prompts.Count; p++)
+            maxTokens[p] = preamble.Validate(_ => fields.ResolveMaxTokens(prompts[p].TokenIds.Count, model.MaxModelLen, "prompt"));
+        var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model.VocabSize, fields.N, fields.BestOf, maxTokens.Min(), fields.Logprobs));
+
+        using var lease = admission.Admit(http, preamble.Caller, model.Id);
+        var id = ResponseIds.New("cmpl", fields.RequestId);
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var requests = new GenerationRequest[prompts.Count];
+        var promptTokens = 0;
+        for (var p = 0; p < prompts.Count; p++)
+        {
+            requests[p] = new GenerationRequest($"{id}-{p}", model.Id, prompts[p].TokenIds, fields.N, fields.BestOf,
+                maxTokens[p], fields.Multiplier, sampling, fields.Priority);
+            promptTokens += prompts[p].TokenIds.Count;
+        }
+        metrics.AddPromptTokens(promptTokens);
+        // max_tokens = 0 with echo returns the prompt only, generating nothing (api.md §6.4).
+        var run = new GenerationRun(host, metrics, maxTokens.Max() == 0 ? [] : requests);
+        var logprobs = new LogprobFormatter(host, model.Id, sampling.Detokenize);
+        var writer = new CompletionWriter(id, created, model.Id, prompts, fields, logprobs);
+        if (fields.Stream)
+            await writer.StreamAsync(http, run, promptTokens).ConfigureAwait(false);
+        else
+            await writer.WholeAsync(http, run, promptTokens).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using Server.Contracts;
+using Server.Generation;
+
+namespace Server.Serving;
+
+/// <summary>Renders engine logprobs as the completions (api.md §4.4) and chat (§4.5) objects.</summary>
+public sealed class LogprobFormatter(IModelHost host, string model, bool detokenize)
+{
+    // JSON has no −∞; OpenAI-compatible servers write −9999.0 (api.md §4.4).
+    private const float NegativeInfinityStandIn = -9999f;
+
+    private string Text(int id) => detokenize ? host.TokenText(model, id) : $"token_id:{id}";
+
+    private static float Safe(float logprob) => float.IsNegativeInfinity(logprob) || float.IsNaN(logprob) ? NegativeInfinityStandIn : logprob;
+
+    /// <summary>Completions form; <paramref name="textOffset"/> is the character offset of the first token, advanced past them.</summary>
+    public CompletionLogprobs Completion(IReadOnlyList<TokenLogprob> entries, ref int textOffset)
+    {
+        var tokens = new string[entries.Count];
+        var values = new float?[entries.Count];
+        var tops = new Dictionary<string, float>?[entries.Count];
+        var offsets = new int[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            tokens[i] = Text(e.TokenId);
+            values[i] = Safe(e.Logprob);
+            // k best plus the sampled token; ids decoding to the same text collapse into one key (OpenAI).
+            var top = new Dictionary<string, float>(StringComparer.Ordinal);
+            foreach (var alt in e.Top) top.TryAdd(Text(alt.TokenId), Safe(alt.Logprob));
+            top.TryAdd(tokens[i], Safe(e.Logprob));
+            tops[i] = top;
+            offsets[i] = textOffset;
+            textOffset += tokens[i].Length;
+        }
+        return new CompletionLogprobs(tokens, values, tops, offsets);
+    }
+
+    /// <summary>Chat form with exactly the engine's top list (<paramref name="topCount"/> entries at most).</summary>
+    public ChatLogprobs Chat(IReadOnlyList<TokenLogprob> entries, int topCount)
+    {
+        var content = new ChatTokenLogprob[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var top = new List<ChatTopLogprob>(Math.Min(topCount, e.Top.Count));
+            for (var j = 0; j < e.Top.Count && j < topCount; j++)
+            {
+                var t = Text(e.Top[j].TokenId);
+                top.Add(new ChatTopLogprob(t, Safe(e.Top[j].Logprob), Bytes(t)));
+            }
+            var token = Text(e.TokenId);
+            content[i] = new ChatTokenLogprob(token, Safe(e.Logprob), Bytes(token), top);
+        }
+        return new ChatLogprobs(content);
+    }
+
+    private static int[] Bytes(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var result = new int[bytes.Length];
+        for (var i = 0; i < bytes.Length; i++) result[i] = bytes[i];
+        return result;
+    }
+}

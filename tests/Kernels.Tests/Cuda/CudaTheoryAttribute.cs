@@ -1,0 +1,16 @@
+using Kernels.Cuda;
+using Xunit;
+
+namespace Kernels.Tests.Cuda;
+
+/// <summary>A theory that runs only where a CUDA device is present; elsewhere it is reported as skipped with the reason.</summary>
+public sealed class CudaTheoryAttribute : TheoryAttribute
+{
+    public CudaTheoryAttribute()
+    {
+        if (!CudaDriver.TryInitialize(out var reason))
+        {
+            Skip = "no CUDA device: " + reason;
+        }
+    }
+}

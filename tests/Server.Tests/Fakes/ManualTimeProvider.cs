@@ -1,0 +1,11 @@
+namespace Server.Tests.Fakes;
+
+/// <summary>A clock the test moves by hand, so rate-limit windows need no sleeping.</summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
