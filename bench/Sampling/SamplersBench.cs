@@ -47,6 +47,12 @@ public static class SamplersBench
         int[] vocabs = quick ? [32_000] : [32_000, 128_256];
         int[] batches = quick ? [1] : [1, 16, 64];
         var results = new Dictionary<(string, int, int), double>();
+        // Warm-up: every code path reaches its final JIT tier before anything is timed (CPU time counts the JIT threads).
+        var small = MakeLogits(4096, 8);
+        foreach (var (_, json) in Configs)
+        {
+            Measure(4096, 1, json, small);
+        }
         foreach (var vocab in vocabs)
         {
             var rows = MakeLogits(vocab, 64);

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Convert.Llama2c;
+using Loader.Config;
 using Loader.Llama2c;
 using Loader.Safetensors;
+using Loader.Tokenizers;
 
 namespace Convert.Tests;
 
@@ -53,6 +55,43 @@ public sealed class Llama2cConversionTests
         Assert.Equal("\n</s>\n", tokenizer.RootElement.GetProperty("eos_token").GetString());
         Assert.True(tokenizer.RootElement.GetProperty("add_bos_token").GetBoolean());
         Assert.False(tokenizer.RootElement.TryGetProperty("chat_template", out _));
+    }
+
+    [Fact]
+    public void ConvertedConfigs_LoadThroughLoadersOwnParsers()
+    {
+        using var dir = Convert(out _);
+
+        var config = HfModelConfig.Load(dir.Path);
+        var generation = GenerationConfig.Load(dir.Path);
+
+        Assert.Equal(("LlamaForCausalLM", 64, 172, 4, 4, 4, 16), (config.Architecture, config.HiddenSize, config.IntermediateSize, config.NumHiddenLayers, config.NumAttentionHeads, config.NumKeyValueHeads, config.HeadDim));
+        Assert.Equal((512, 128, 1e-5, 10000.0), (config.VocabSize, config.MaxPositionEmbeddings, config.RmsNormEps, config.RopeTheta));
+        Assert.True(config.TieWordEmbeddings);
+        Assert.Null(config.RopeScaling);
+        Assert.Equal([1], config.EosTokenIds);
+        Assert.Equal([1], generation.EosTokenIds);
+        Assert.Equal(1, generation.BosTokenId);
+        Assert.Equal(0.9, generation.TopP);
+    }
+
+    [Fact]
+    public void WritesTokenizerJson_WithTheVocabularyOfTokenizerBin()
+    {
+        using var dir = Convert(out var result);
+
+        Assert.Contains(dir.File("tokenizer.json"), result.Files);
+        var tokenizer = TokenizerJsonFile.Read(dir.File("tokenizer.json"));
+        var pieces = Llama2cTokenizerFile.Read(Aidreams.Tokenizer, Aidreams.Vocab).Pieces;
+
+        Assert.Equal(Aidreams.Vocab, tokenizer.Model.Vocab.Count);
+        Assert.True(tokenizer.Model.ByteFallback);
+        for (var id = 0; id < Aidreams.Vocab; id++)
+        {
+            Assert.Equal(id, tokenizer.Model.Vocab[System.Text.Encoding.UTF8.GetString(pieces[id])]);
+        }
+        Assert.Contains(tokenizer.AddedTokens, t => t.Id == 1 && t.Content == "\n<s>\n" && t.Special);
+        Assert.Contains(tokenizer.AddedTokens, t => t.Id == 2 && t.Content == "\n</s>\n" && t.Special);
     }
 
     [Fact]

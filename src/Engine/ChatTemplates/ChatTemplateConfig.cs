@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Loader.Tokenizers;
 
 namespace Engine.ChatTemplates;
 
@@ -8,7 +8,7 @@ namespace Engine.ChatTemplates;
 /// sees as variables. <see cref="Templates"/> maps a template name to its source; a plain-string
 /// <c>chat_template</c> is stored under <c>"default"</c>, a list of <c>{name, template}</c> under each name, and a
 /// <c>chat_template.jinja</c> file (newer transformers) replaces the default. <see cref="SpecialTokens"/> holds
-/// bos/eos/unk/pad/sep/cls/mask tokens that are set (a <c>{"content": ...}</c> object reduced to its content) and
+/// bos/eos/unk/pad tokens that are set (a <c>{"content": ...}</c> object reduced to its content) and
 /// <c>additional_special_tokens</c> as a list of strings.
 /// </summary>
 public sealed record ChatTemplateConfig(IReadOnlyDictionary<string, string> Templates, IReadOnlyDictionary<string, JsonNode> SpecialTokens)
@@ -16,13 +16,13 @@ public sealed record ChatTemplateConfig(IReadOnlyDictionary<string, string> Temp
     public const string DefaultName = "default";
     public const string ToolUseName = "tool_use";
 
-    private static readonly string[] TokenNames = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
-
     /// <summary>Reads <c>tokenizer_config.json</c> (and <c>chat_template.jinja</c> if present) from <paramref name="directory"/>.</summary>
     public static ChatTemplateConfig Load(string directory)
     {
         var configPath = Path.Combine(directory, "tokenizer_config.json");
-        var config = File.Exists(configPath) ? ParseConfig(File.ReadAllText(configPath), configPath) : new ChatTemplateConfig(new Dictionary<string, string>(), new Dictionary<string, JsonNode>());
+        var config = File.Exists(configPath)
+            ? FromTokenizerConfig(TokenizerConfigFile.Read(configPath))
+            : new ChatTemplateConfig(new Dictionary<string, string>(), new Dictionary<string, JsonNode>());
         var jinjaPath = Path.Combine(directory, "chat_template.jinja");
         if (File.Exists(jinjaPath))
         {
@@ -33,57 +33,38 @@ public sealed record ChatTemplateConfig(IReadOnlyDictionary<string, string> Temp
     }
 
     /// <summary>Parses the text of a <c>tokenizer_config.json</c>; <paramref name="source"/> names it in errors.</summary>
-    public static ChatTemplateConfig ParseConfig(string json, string source = "tokenizer_config.json")
+    public static ChatTemplateConfig ParseConfig(string json, string source = "tokenizer_config.json") =>
+        FromTokenizerConfig(TokenizerConfigFile.Parse(json, source));
+
+    /// <summary>The template-facing view of the Loader's parsed <c>tokenizer_config.json</c>.</summary>
+    public static ChatTemplateConfig FromTokenizerConfig(TokenizerConfigFile file)
     {
-        JsonObject root;
-        try
+        ArgumentNullException.ThrowIfNull(file);
+        var templates = new Dictionary<string, string>(file.NamedChatTemplates, StringComparer.Ordinal);
+        if (file.ChatTemplate is not null)
         {
-            root = JsonNode.Parse(json) as JsonObject ?? throw new ChatTemplateException($"{source}: the top level is not a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new ChatTemplateException($"{source}: invalid JSON ({e.Message}).", e);
-        }
-        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
-        switch (root["chat_template"])
-        {
-            case null:
-                break;
-            case JsonArray list:
-                foreach (var entry in list)
-                {
-                    var name = entry?["name"]?.GetValue<string>() ?? throw new ChatTemplateException($"{source}: chat_template list entry without a 'name'.");
-                    templates[name] = entry["template"]?.GetValue<string>() ?? throw new ChatTemplateException($"{source}: chat_template '{name}' has no 'template' string.");
-                }
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                templates[DefaultName] = value.GetValue<string>();
-                break;
-            default:
-                throw new ChatTemplateException($"{source}: chat_template must be a string or a list of {{name, template}} objects.");
+            templates[DefaultName] = file.ChatTemplate;
         }
         var tokens = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        foreach (var name in TokenNames)
+        AddToken(tokens, "bos_token", file.BosToken);
+        AddToken(tokens, "eos_token", file.EosToken);
+        AddToken(tokens, "unk_token", file.UnkToken);
+        AddToken(tokens, "pad_token", file.PadToken);
+        if (file.AdditionalSpecialTokens.Count > 0)
         {
-            if (TokenContent(root[name]) is { } content)
-            {
-                tokens[name] = JsonValue.Create(content);
-            }
-        }
-        if (root["additional_special_tokens"] is JsonArray additional)
-        {
-            tokens["additional_special_tokens"] = new JsonArray([.. additional.Select(t => (JsonNode?)JsonValue.Create(TokenContent(t)))]);
+            tokens["additional_special_tokens"] = new JsonArray([.. file.AdditionalSpecialTokens.Select(t => (JsonNode?)JsonValue.Create(t))]);
         }
         return new ChatTemplateConfig(templates, tokens);
     }
 
-    // A token is either a string or an AddedToken object {"content": ..., "lstrip": ..., ...}.
-    private static string? TokenContent(JsonNode? node) => node switch
+    // Unset (absent or null) tokens are left out, so the template sees them as undefined, as transformers does.
+    private static void AddToken(Dictionary<string, JsonNode> tokens, string name, string? value)
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonObject o => o["content"]?.GetValue<string>(),
-        _ => null,
-    };
+        if (value is not null)
+        {
+            tokens[name] = JsonValue.Create(value);
+        }
+    }
 
     /// <summary>
     /// transformers' template choice: an explicit <paramref name="nameOrSource"/> that names a template picks it

@@ -87,7 +87,7 @@ public static class BeamSearch
         }
         if (config.StopsOnText?.Invoke(tokens) == true)
         {
-            return new StopDecision(StopKind.StopToken, null, false);
+            return new StopDecision(StopKind.StopString, null, false);
         }
         return generated >= config.MaxTokens || config.PromptLength + generated >= config.MaxModelLen
             ? new StopDecision(StopKind.Length, null, true)

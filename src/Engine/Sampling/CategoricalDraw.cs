@@ -2,49 +2,53 @@ namespace Engine.Sampling;
 
 /// <summary>
 /// Selection (§8.1): order alive tokens by p descending (ties by id), accumulate, and pick the first token
-/// whose cumulative mass exceeds u · Σp. Only the head of the order is sorted, band by band.
+/// whose cumulative mass exceeds u · Σp. Walks <see cref="ExponentBuckets"/> from the top and sorts only
+/// the bucket in which the running mass crosses the target.
 /// </summary>
 internal static class CategoricalDraw
 {
     public static int Draw(ReadOnlySpan<float> logits, ReadOnlySpan<float> probs, float u, SamplerWorkspace ws)
     {
+        var mass = ws.BucketMass.AsSpan();
+        ExponentBuckets.Accumulate(logits, probs, mass);
         var total = 0.0;
-        foreach (var p in probs)
+        foreach (var m in mass)
         {
-            total += p;
+            total += m;
         }
         var target = u * total;
         var keys = ws.Keys.AsSpan();
-        var top = Probabilities.ArgMax(probs);
-        var hi = float.PositiveInfinity;
-        var lo = probs[top] * (1f / 256f);
-        var count = 0;
-        var next = 0;
         var cumulative = 0.0;
-        var lastPositive = top;
-        while (true)
+        var lowest = -1;
+        for (var e = ExponentBuckets.Count - 1; e >= 0; e--)
         {
-            count = DescendingOrder.AppendBand(logits, probs, lo, hi, keys, count);
-            for (; next < count; next++)
+            if (mass[e] <= 0)
             {
-                var id = DescendingOrder.IdOf(keys[next]);
-                if (probs[id] > 0f)
-                {
-                    lastPositive = id;
-                }
+                continue;
+            }
+            lowest = e;
+            if (cumulative + mass[e] < target - ExponentBuckets.Margin)
+            {
+                cumulative += mass[e];
+                continue;
+            }
+            var n = ExponentBuckets.Collect(logits, probs, e, keys);
+            for (var j = 0; j < n; j++)
+            {
+                var id = DescendingOrder.IdOf(keys[j]);
                 cumulative += probs[id];
                 if (cumulative > target)
                 {
                     return id;
                 }
             }
-            if (float.IsNegativeInfinity(lo))
-            {
-                // Rounding left the running sum at or below u·Σp: the last token with mass is the end of the order.
-                return lastPositive;
-            }
-            hi = lo;
-            lo = DescendingOrder.NextProbabilityBound(lo);
         }
+        if (lowest < 0)
+        {
+            return Probabilities.ArgMax(probs);
+        }
+        // Rounding left the running sum at or below u·Σp: the last token with mass ends the order.
+        var count = ExponentBuckets.Collect(logits, probs, lowest, keys);
+        return DescendingOrder.IdOf(keys[count - 1]);
     }
 }

@@ -18,6 +18,9 @@ public sealed class SamplerWorkspace
         Counts = new int[vocabSize];
     }
 
+    /// <summary>Per-exponent probability mass (<see cref="ExponentBuckets"/>).</summary>
+    internal double[] BucketMass { get; } = new double[ExponentBuckets.Count];
+
     public int VocabSize { get; }
 
     /// <summary>The current distribution (valid while <see cref="ProbsValid"/>); after a step, the final distribution.</summary>

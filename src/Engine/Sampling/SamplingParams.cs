@@ -108,6 +108,9 @@ public sealed partial record SamplingParams
     /// <summary>Null = the endpoint default (16 for completions, rest of the context for chat, §9.1).</summary>
     public int? MaxTokens { get; init; }
 
+    /// <summary>Completions sent <c>"max_tokens": null</c>: the rest of the context rather than the default 16 (api.md §6.1, aph).</summary>
+    public bool MaxTokensExplicitNull { get; init; }
+
     /// <summary>Friendli bounds on prompt + output, resolved against the prompt length by <see cref="ResolveLengths"/>.</summary>
     public int? MaxTotalTokens { get; init; }
     public int? MinTotalTokens { get; init; }
@@ -143,13 +146,16 @@ public sealed partial record SamplingParams
     public (long Seed, int Choice) RngIdentity(int choice, long serverSeed) =>
         Seeds.Count > 0 ? (Seeds[choice], 0) : (Seed ?? serverSeed, choice);
 
+    /// <summary>A random 63-bit seed for a request that sent none (§3.8), so every request is replayable from logs.</summary>
+    public static long DrawServerSeed() => Random.Shared.NextInt64(0, long.MaxValue);
+
     /// <summary>
-    /// Resolves Friendli's total-length bounds (§9.2) and the endpoint default for <c>max_tokens</c>:
-    /// returns (max_tokens, min_tokens) for a prompt of <paramref name="promptLength"/> tokens.
+    /// Resolves Friendli's total-length bounds (§9.2), an explicit <c>null</c> and the endpoint default for
+    /// <c>max_tokens</c>: returns (max_tokens, min_tokens) for a prompt of <paramref name="promptLength"/> tokens.
     /// </summary>
-    public (int MaxTokens, int MinTokens) ResolveLengths(int promptLength, int defaultMaxTokens)
+    public (int MaxTokens, int MinTokens) ResolveLengths(int promptLength, int defaultMaxTokens, int maxModelLen)
     {
-        var max = MaxTokens ?? defaultMaxTokens;
+        var max = MaxTokens ?? (MaxTokensExplicitNull ? maxModelLen - promptLength : defaultMaxTokens);
         if (MaxTotalTokens is { } total)
         {
             max = total - promptLength;

@@ -12,7 +12,7 @@ public readonly record struct StopDecision(StopKind Kind, int? StopTokenId, bool
     /// <summary>finish_reason "stop" (EOS or stop token) or "length"; null while running.</summary>
     public string? FinishReason => Kind switch
     {
-        StopKind.Eos or StopKind.StopToken => "stop",
+        StopKind.Eos or StopKind.StopToken or StopKind.StopString => "stop",
         StopKind.Length => "length",
         _ => null,
     };

@@ -11,6 +11,9 @@ public enum StopKind
     /// <summary>A <c>stop_token_ids</c> hit: "stop", stop_reason = the id.</summary>
     StopToken,
 
+    /// <summary>A stop string matched (checked by the caller on detokenised text): "stop", stop_reason = the string.</summary>
+    StopString,
+
     /// <summary><c>max_tokens</c> or the context limit: "length".</summary>
     Length,
 }

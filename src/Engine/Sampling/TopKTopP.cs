@@ -4,9 +4,9 @@ namespace Engine.Sampling;
 
 /// <summary>
 /// TOP_P_TOP_K (id 0, §7.2), one step, top-k first. Top-k keeps ℓ ≥ the k-th largest alive logit (ties at
-/// the boundary survive), found by quickselect. Top-p then works on the survivors' distribution: in descending order (ties by
-/// id) token j survives iff the mass strictly above it, C_j, is &lt; top_p. Top-p sorts only the head of the
-/// vocabulary, band by band (<see cref="DescendingOrder"/>), which gives exactly the full sort's result.
+/// the boundary survive), found by a histogram pass and a quickselect inside one bin. Top-p then works on the survivors' distribution: in descending order (ties by
+/// id) token j survives iff the mass strictly above it, C_j, is &lt; top_p. Top-p sorts only the exponent bucket where the
+/// cumulative mass crosses top_p (<see cref="ExponentBuckets"/>).
 /// </summary>
 internal static class TopKTopP
 {
@@ -16,26 +16,64 @@ internal static class TopKTopP
 
     public static void ApplyTopK(Span<float> logits, int k, SamplerWorkspace ws)
     {
-        // The k-th largest alive logit by selection (O(V)), counting equal values separately.
-        var alive = ws.Scratch.AsSpan();
+        // The k-th largest alive logit, counting equal values separately: a 256-bin histogram over
+        // [min, max] finds the bin holding rank k, and quickselect runs on that bin's values only.
         var n = 0;
+        var max = float.NegativeInfinity;
+        var min = float.PositiveInfinity;
         foreach (var l in logits)
         {
             if (l > float.NegativeInfinity)
             {
-                alive[n++] = l;
+                n++;
+                max = Math.Max(max, l);
+                min = Math.Min(min, l);
             }
         }
         if (n <= k)
         {
             return;
         }
-        var kth = KthLargest(alive[..n], k - 1);
+        var kth = max;
+        if (max > min)
+        {
+            var bins = ws.Counts.AsSpan(0, Math.Min(HistogramBins, ws.Counts.Length));
+            var scale = (bins.Length - 1) / ((double)max - min);
+            foreach (var l in logits)
+            {
+                if (l > float.NegativeInfinity)
+                {
+                    bins[Bin(l, max, scale)]++;
+                }
+            }
+            var bin = 0;
+            var before = 0;
+            while (before + bins[bin] < k)
+            {
+                before += bins[bin++];
+            }
+            bins.Clear(); // Counts is all-zero between uses
+            var values = ws.Scratch.AsSpan();
+            var m = 0;
+            foreach (var l in logits)
+            {
+                if (l > float.NegativeInfinity && Bin(l, max, scale) == bin)
+                {
+                    values[m++] = l;
+                }
+            }
+            kth = KthLargest(values[..m], k - 1 - before);
+        }
         if (Probabilities.RemoveBelow(logits, logits, kth, -1))
         {
             ws.ProbsValid = false;
         }
     }
+
+    private const int HistogramBins = 256;
+
+    /// <summary>Bin 0 holds the largest values; the same expression in both passes keeps the bins consistent.</summary>
+    private static int Bin(float l, float max, double scale) => (int)((max - (double)l) * scale);
 
     /// <summary>Quickselect with a three-way partition (robust to ties): the value at 0-based rank <paramref name="rank"/> in descending order.</summary>
     internal static float KthLargest(Span<float> a, int rank)
@@ -85,36 +123,38 @@ internal static class TopKTopP
     public static void ApplyTopP(Span<float> logits, float topP, SamplerWorkspace ws)
     {
         var probs = ws.ProbabilitiesOf(logits);
+        var mass = ws.BucketMass.AsSpan();
+        ExponentBuckets.Accumulate(logits, probs, mass);
         var keys = ws.Keys.AsSpan();
-        var hi = float.PositiveInfinity;
-        var lo = probs[Probabilities.ArgMax(probs)] * (1f / 256f);
-        var count = 0;
         var above = 0.0;
-        var next = 0;
-        while (true)
+        for (var e = ExponentBuckets.Count - 1; e >= 0; e--)
         {
-            count = DescendingOrder.AppendBand(logits, probs, lo, hi, keys, count);
-            for (; next < count; next++)
+            if (mass[e] <= 0 && e > 0)
+            {
+                continue;
+            }
+            // Every token of this bucket has C_j < top_p when even the bucket's end stays below it: keep it whole.
+            if (above + mass[e] < topP - ExponentBuckets.Margin)
+            {
+                above += mass[e];
+                continue;
+            }
+            var n = ExponentBuckets.Collect(logits, probs, e, keys);
+            for (var j = 0; j < n; j++)
             {
                 if (above >= topP)
                 {
-                    // Cut here: this token, the rest of the band and every token below the band.
-                    for (var j = next; j < count; j++)
+                    // Cut here: this token, the rest of the bucket and every lower bucket.
+                    for (var r = j; r < n; r++)
                     {
-                        logits[DescendingOrder.IdOf(keys[j])] = float.NegativeInfinity;
+                        logits[DescendingOrder.IdOf(keys[r])] = float.NegativeInfinity;
                     }
-                    Probabilities.RemoveBelow(logits, probs, lo, -1);
+                    Probabilities.RemoveBelow(logits, probs, ExponentBuckets.LowerBound(e), -1);
                     ws.ProbsValid = false;
                     return;
                 }
-                above += probs[DescendingOrder.IdOf(keys[next])];
+                above += probs[DescendingOrder.IdOf(keys[j])];
             }
-            if (float.IsNegativeInfinity(lo))
-            {
-                return;
-            }
-            hi = lo;
-            lo = DescendingOrder.NextProbabilityBound(lo);
         }
     }
 }

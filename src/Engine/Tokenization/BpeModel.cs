@@ -63,9 +63,14 @@ internal sealed class BpeModel
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
 
     /// <summary>Appends the ids of one pre-token.</summary>
-    public void Tokenize(string word, List<int> output)
+    public void Tokenize(string word, List<int> output) => Tokenize(word.AsSpan(), word, output);
+
+    /// <summary>Appends the ids of one pre-token given as a span; allocates only when the word misses the cache.</summary>
+    public void Tokenize(ReadOnlySpan<char> word, List<int> output) => Tokenize(word, null, output);
+
+    private void Tokenize(ReadOnlySpan<char> word, string? wordString, List<int> output)
     {
-        if (word.Length == 0)
+        if (word.IsEmpty)
         {
             return;
         }
@@ -79,13 +84,14 @@ internal sealed class BpeModel
             output.AddRange(cached);
             return;
         }
+        wordString ??= word.ToString();
         var symbols = new List<int>(word.Length);
-        SplitIntoSymbols(word, symbols);
+        SplitIntoSymbols(wordString, symbols);
         var merged = _merger.MergeAll(symbols);
         output.AddRange(merged);
         if (word.Length <= MaxCachedWordLength && _cache.Count < CacheCapacity)
         {
-            _cache.TryAdd(word, merged);
+            _cache.TryAdd(wordString, merged);
         }
     }
 
@@ -100,17 +106,11 @@ internal sealed class BpeModel
             UnicodeClass.At(word, i, out var w);
             var isFirst = i == 0;
             var isLast = i + w == word.Length;
-            int id;
-            bool found;
-            if ((isFirst || _prefix is null) && (!isLast || _suffix is null))
-            {
-                found = _vocabBySpan.TryGetValue(word.AsSpan(i, w), out id);
-            }
-            else
-            {
-                var key = string.Concat(isFirst ? "" : _prefix, word.AsSpan(i, w), isLast ? _suffix : "");
-                found = _vocab.TryGetValue(key, out id);
-            }
+            // HF looks up (and byte-falls-back) the character together with its prefix/suffix.
+            var key = (isFirst || _prefix is null) && (!isLast || _suffix is null)
+                ? word.AsSpan(i, w)
+                : string.Concat(isFirst ? "" : _prefix, word.AsSpan(i, w), isLast ? _suffix : "").AsSpan();
+            var found = _vocabBySpan.TryGetValue(key, out var id);
             if (found)
             {
                 if (pendingUnk)
@@ -120,7 +120,7 @@ internal sealed class BpeModel
                 }
                 symbols.Add(id);
             }
-            else if (!TryByteFallback(word.AsSpan(i, w), symbols) && _unkId is { } unk)
+            else if (!TryByteFallback(key, symbols) && _unkId is { } unk)
             {
                 if (pendingUnk && !_fuseUnk)
                 {
@@ -136,14 +136,18 @@ internal sealed class BpeModel
         }
     }
 
-    private bool TryByteFallback(ReadOnlySpan<char> codePoint, List<int> symbols)
+    private bool TryByteFallback(ReadOnlySpan<char> symbol, List<int> symbols)
     {
         if (_byteFallbackIds is null)
         {
             return false;
         }
-        Span<byte> bytes = stackalloc byte[4];
-        var count = Encoding.UTF8.GetBytes(codePoint, bytes);
+        Span<byte> bytes = stackalloc byte[64];
+        if (Encoding.UTF8.GetMaxByteCount(symbol.Length) > bytes.Length)
+        {
+            bytes = new byte[Encoding.UTF8.GetMaxByteCount(symbol.Length)];
+        }
+        var count = Encoding.UTF8.GetBytes(symbol, bytes);
         for (var b = 0; b < count; b++)
         {
             if (_byteFallbackIds[bytes[b]] < 0)

@@ -16,10 +16,9 @@ internal static class ByteLevelAlphabet
     /// <summary>The UTF-8 bytes of <paramref name="text"/>, each written as its alphabet character.</summary>
     public static string Encode(ReadOnlySpan<char> text)
     {
-        var byteCount = Encoding.UTF8.GetByteCount(text);
-        Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text)];
         Encoding.UTF8.GetBytes(text, bytes);
-        return string.Create(byteCount, bytes.ToArray(), static (chars, b) =>
+        return string.Create(bytes.Length, bytes, static (chars, b) =>
         {
             for (var i = 0; i < b.Length; i++)
             {

@@ -24,9 +24,10 @@ internal abstract class Decoder
         "Fuse" => new Fuse(),
         "Strip" => new Strip(StripContent(spec), spec.GetInt("start", 0), spec.GetInt("stop", 0)),
         "Replace" => new Replace(Normalizer.PatternOf(spec), spec.GetString("content") ?? ""),
+        "BPEDecoder" => new EndOfWordSuffix(spec.GetString("suffix") ?? "</w>"),
         "Sequence" => new Sequence([.. spec.Children("decoders").Select(Build)]),
         _ => throw new TokenizerFormatException(
-            $"{spec.Source}: decoder '{spec.Type}' is not supported (supported: ByteLevel, Metaspace, ByteFallback, Fuse, Strip, Replace, Sequence)."),
+            $"{spec.Source}: decoder '{spec.Type}' is not supported (supported: ByteLevel, Metaspace, ByteFallback, Fuse, Strip, Replace, BPEDecoder, Sequence)."),
     };
 
     private static string StripContent(TokenizerComponentSpec spec)
@@ -174,6 +175,19 @@ internal abstract class Decoder
             for (var i = 0; i < tokens.Count; i++)
             {
                 tokens[i] = pattern.Replace(tokens[i], content);
+            }
+        }
+    }
+
+    /// <summary>HF's BPEDecoder: the end-of-word suffix becomes a space, except in the last token where it is
+    /// dropped.</summary>
+    private sealed class EndOfWordSuffix(string suffix) : Decoder
+    {
+        public override void DecodeChain(List<string> tokens)
+        {
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                tokens[i] = tokens[i].Replace(suffix, i == tokens.Count - 1 ? "" : " ", StringComparison.Ordinal);
             }
         }
     }

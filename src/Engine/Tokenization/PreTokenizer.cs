@@ -26,6 +26,10 @@ internal abstract class PreTokenizer
 
     protected abstract void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch);
 
+    /// <summary>The scanner when this pre-tokenizer is exactly "Split(Llama 3/Qwen regex, Isolated) then
+    /// ByteLevel(no prefix space, no regex)", which <see cref="Tokenizer"/> runs on spans without allocating.</summary>
+    public virtual Gpt4StyleScanner? FastByteLevelScanner => null;
+
     public static PreTokenizer? Create(TokenizerComponentSpec? spec) => spec is null ? null : Build(spec);
 
     private static PreTokenizer Build(TokenizerComponentSpec spec) => spec.Type switch
@@ -108,13 +112,13 @@ internal abstract class PreTokenizer
             case SplitBehavior.Contiguous:
             case SplitBehavior.MergedWithPrevious:
             {
-                // Contiguous glues a match onto a preceding match; MergedWithPrevious glues it onto whatever
+                // Contiguous glues a span onto a preceding span of the same kind; MergedWithPrevious glues it onto whatever
                 // precedes it, unless that was a match too.
                 var merged = new List<(int Start, int End)>();
                 var previousMatch = false;
                 foreach (var s in spans)
                 {
-                    var glue = behavior == SplitBehavior.Contiguous ? s.IsMatch && previousMatch : s.IsMatch && !previousMatch;
+                    var glue = behavior == SplitBehavior.Contiguous ? s.IsMatch == previousMatch : s.IsMatch && !previousMatch;
                     if (glue && merged.Count > 0)
                     {
                         merged[^1] = (merged[^1].Start, s.End);
@@ -159,6 +163,8 @@ internal abstract class PreTokenizer
 
     private sealed class SplitBy(SplitPattern pattern, SplitBehavior behavior, bool invert) : PreTokenizer
     {
+        public Gpt4StyleScanner? IsolatingScanner => behavior == SplitBehavior.Isolated && !invert ? pattern.Scanner : null;
+
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
         {
             scratch.Clear();
@@ -169,6 +175,8 @@ internal abstract class PreTokenizer
 
     private sealed class ByteLevel(bool addPrefixSpace, bool useRegex, string source) : PreTokenizer
     {
+        public bool IsPlainByteMapping => !addPrefixSpace && !useRegex;
+
         private readonly SplitPattern _regex = SplitPattern.FromRegex(Gpt2Pattern, source);
 
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
@@ -222,6 +230,9 @@ internal abstract class PreTokenizer
 
     private sealed class Sequence(PreTokenizer[] steps) : PreTokenizer
     {
+        public override Gpt4StyleScanner? FastByteLevelScanner =>
+            steps is [SplitBy split, ByteLevel { IsPlainByteMapping: true }] ? split.IsolatingScanner : null;
+
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
         {
             var pieces = new List<PreToken> { piece };

@@ -28,15 +28,19 @@ internal sealed class SplitPattern
         _predicate = predicate;
     }
 
+    /// <summary>The hand-written scanner behind this regex, if it is one of the recognised patterns.</summary>
+    public Gpt4StyleScanner? Scanner => _scanner;
+
     public static SplitPattern Literal(string literal) => new(literal, null, null, null);
 
     public static SplitPattern CodePoint(Func<int, bool> predicate) => new(null, null, null, predicate);
 
     /// <param name="pattern">An Oniguruma pattern.</param>
     /// <param name="where">The component, for the error message when .NET cannot compile it.</param>
-    public static SplitPattern FromRegex(string pattern, string where)
+    /// <param name="useScanner">False forces the .NET Regex path (tests compare the two).</param>
+    public static SplitPattern FromRegex(string pattern, string where, bool useScanner = true)
     {
-        if (Gpt4StyleScanner.TryCreate(pattern) is { } scanner)
+        if (useScanner && Gpt4StyleScanner.TryCreate(pattern) is { } scanner)
         {
             return new SplitPattern(null, null, scanner, null);
         }

@@ -19,6 +19,7 @@ public sealed class Tokenizer
     private readonly PostProcessor _postProcessor;
     private readonly Decoder? _decoder;
     private readonly bool[] _byteFallbackTokens;
+    private readonly Gpt4StyleScanner? _fastScanner;
 
     private Tokenizer(TokenizerJsonFile file, TokenizerConfigFile? config)
     {
@@ -27,6 +28,7 @@ public sealed class Tokenizer
         _preTokenizer = PreTokenizer.Create(file.PreTokenizer);
         _postProcessor = PostProcessor.Create(file.PostProcessor);
         _decoder = Decoder.Create(file.Decoder);
+        _fastScanner = _preTokenizer?.FastByteLevelScanner;
         _added = new AddedVocabulary(file.AddedTokens, _normalizer);
         _byteFallbackTokens = new bool[Math.Max(_model.MaxId, _added.MaxId) + 1];
         if (_decoder?.UsesByteFallback == true)
@@ -95,6 +97,11 @@ public sealed class Tokenizer
                     ids.Add(nId);
                     continue;
                 }
+                if (_fastScanner is not null)
+                {
+                    EncodeByteLevelWords(normalized.AsSpan(nStart, nEnd - nStart), ids);
+                    continue;
+                }
                 pieces.Clear();
                 pieces.Add(new PreToken(normalized[nStart..nEnd], start == 0 && nStart == 0));
                 _preTokenizer?.PreTokenize(pieces);
@@ -105,6 +112,32 @@ public sealed class Tokenizer
             }
         }
         return _postProcessor.Apply(ids, addSpecialTokens);
+    }
+
+    /// <summary>The fast path of Llama 3 / Qwen pre-tokenization: scan words on the span, map each word's UTF-8
+    /// bytes to the byte-level alphabet in a stack buffer, and look it up without allocating.</summary>
+    private void EncodeByteLevelWords(ReadOnlySpan<char> text, List<int> ids)
+    {
+        Span<byte> utf8 = stackalloc byte[256];
+        Span<char> mapped = stackalloc char[256];
+        var i = 0;
+        while (i < text.Length)
+        {
+            var end = _fastScanner!.MatchAt(text, i);
+            var word = text[i..end];
+            i = end;
+            if (word.Length * 3 > utf8.Length)
+            {
+                _model.Tokenize(ByteLevelAlphabet.Encode(word), ids);
+                continue;
+            }
+            var count = System.Text.Encoding.UTF8.GetBytes(word, utf8);
+            for (var b = 0; b < count; b++)
+            {
+                mapped[b] = ByteLevelAlphabet.ByteToChar[utf8[b]];
+            }
+            _model.Tokenize(mapped[..count], ids);
+        }
     }
 
     /// <summary>The text of <paramref name="ids"/> through the tokenizer.json decoder (ids unknown to the vocabulary

@@ -18,11 +18,16 @@ internal static class UnicodeNormalizer
     private static readonly Dictionary<int, int[]> Canonical = [];
     private static readonly Dictionary<int, int[]> Compatibility = [];
     private static readonly Dictionary<long, int> Composites = [];
+    private static readonly HashSet<int> SecondOfPair = [];
+
+    // Quick check per BMP code unit, one bit per form (1 << (int)FormIndex): set when the character may change
+    // under that form or combine with its neighbour, so a string with no flagged character is already normalized.
+    private static readonly byte[] MaybeChanges = new byte[0x10000];
 
     static UnicodeNormalizer()
     {
         using var stream = typeof(UnicodeNormalizer).Assembly.GetManifestResourceStream("Engine.Tokenization.normalization.txt")
-            ?? throw new InvalidOperationException("The embedded Unicode normalization table is missing from Engine.dll.");
+            ?? throw new InvalidOperationException("The embedded Unicode normalization table is missing from Engine.Runtime.dll.");
         using var reader = new StreamReader(stream);
         while (reader.ReadLine() is { } line)
         {
@@ -46,15 +51,95 @@ internal static class UnicodeNormalizer
                 case 'P':
                     var second = int.Parse(parts[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                     Composites[Key(cp, second)] = int.Parse(parts[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    SecondOfPair.Add(second);
                     break;
             }
         }
+        for (var c = 0; c < 0x10000; c++)
+        {
+            MaybeChanges[c] = (byte)ComputeFlags(c);
+        }
+    }
+
+    private static int FormBit(NormalizationForm form) => form switch
+    {
+        NormalizationForm.FormC => 1,
+        NormalizationForm.FormD => 2,
+        NormalizationForm.FormKC => 4,
+        _ => 8,
+    };
+
+    private static int ComputeAstralFlags(int cp) =>
+        ClassOf(cp) != 0 || Canonical.ContainsKey(cp) || Compatibility.ContainsKey(cp) || SecondOfPair.Contains(cp) ? 0xF : 0;
+
+    private static int ComputeFlags(int cp)
+    {
+        if (cp is >= 0xD800 and <= 0xDFFF)
+        {
+            return 0xF;
+        }
+        var combining = ClassOf(cp) != 0;
+        var hangulJamo = cp is >= VBase and < VBase + VCount or > TBase and < TBase + TCount;
+        var hangulSyllable = cp is >= SBase and < SBase + SCount;
+        var decomposes = Canonical.ContainsKey(cp) || hangulSyllable;
+        var compatDecomposes = decomposes || Compatibility.ContainsKey(cp);
+        var composes = combining || hangulJamo || SecondOfPair.Contains(cp);
+        var flags = 0;
+        if (composes || (decomposes && !hangulSyllable && !IsPrimaryComposite(cp)))
+        {
+            flags |= 1;
+        }
+        if (combining || decomposes)
+        {
+            flags |= 2;
+        }
+        if (composes || (decomposes && !hangulSyllable && !IsPrimaryComposite(cp)) || Compatibility.ContainsKey(cp))
+        {
+            flags |= 4;
+        }
+        if (combining || compatDecomposes)
+        {
+            flags |= 8;
+        }
+        return flags;
+    }
+
+    /// <summary>Whether NFC keeps this precomposed character (it recomposes from its own decomposition).</summary>
+    private static bool IsPrimaryComposite(int cp)
+    {
+        var cps = new List<int>();
+        Decompose(cp, false, cps);
+        ReorderMarks(cps);
+        Compose(cps);
+        return cps.Count == 1 && cps[0] == cp;
+    }
+
+    private static bool IsNormalized(string text, NormalizationForm form)
+    {
+        var bit = FormBit(form);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((MaybeChanges[c] & bit) == 0)
+            {
+                continue;
+            }
+            // Astral code points (emoji, most of them) are looked up by value; a lone surrogate is left as is.
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                if ((ComputeAstralFlags(char.ConvertToUtf32(c, text[++i])) & bit) == 0)
+                {
+                    continue;
+                }
+            }
+            return false;
+        }
+        return true;
     }
 
     public static string Normalize(string text, NormalizationForm form)
     {
-        // Below U+0300 nothing composes with a previous character and (for NFC) nothing decomposes.
-        if (IsAsciiOr(text, form == NormalizationForm.FormC ? '\u0300' : '\u00A0'))
+        if (IsNormalized(text, form))
         {
             return text;
         }
@@ -76,18 +161,6 @@ internal static class UnicodeNormalizer
             builder.Append(char.ConvertFromUtf32(cp));
         }
         return builder.ToString();
-    }
-
-    private static bool IsAsciiOr(string text, char limit)
-    {
-        foreach (var c in text)
-        {
-            if (c >= limit)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void Decompose(int cp, bool compatibility, List<int> output)

@@ -12,7 +12,7 @@ internal sealed partial class MethodTranslator
         switch (ins.OpCode)
         {
             case >= ILOpCode.Ldc_i4_m1 and <= ILOpCode.Ldc_i4_8:
-                Push(Constant.Int(IrType.I32, ins.OpCode - ILOpCode.Ldc_i4_0));
+                Push(Constant.Int(IrType.I32, (int)ins.OpCode - (int)ILOpCode.Ldc_i4_0));
                 return true;
             case ILOpCode.Ldc_i4_s or ILOpCode.Ldc_i4:
                 Push(Constant.Int(IrType.I32, ins.Operand));

@@ -12,7 +12,7 @@ internal sealed class SsaBuilder(Function function)
 {
     private readonly List<IrType> _types = [];
     private readonly Dictionary<(int Variable, BasicBlock Block), Value> _defs = [];
-    private readonly List<(Phi Phi, int Variable)> _incomplete = [];
+    private readonly Dictionary<BasicBlock, List<(Phi Phi, int Variable)>> _incomplete = [];
     private readonly HashSet<BasicBlock> _sealedBlocks = [];
     private bool _sealed;
 
@@ -45,7 +45,11 @@ internal sealed class SsaBuilder(Function function)
         {
             var phi = new Phi(_types[variable], block);
             block.Phis.Add(phi);
-            _incomplete.Add((phi, variable));
+            if (!_incomplete.TryGetValue(block, out var pending))
+            {
+                _incomplete[block] = pending = [];
+            }
+            pending.Add((phi, variable));
             result = phi;
         }
         else if (block.Predecessors.Count == 0)
@@ -73,12 +77,11 @@ internal sealed class SsaBuilder(Function function)
     public void Seal(BasicBlock block)
     {
         _sealedBlocks.Add(block);
-        for (var i = 0; i < _incomplete.Count; i++)
+        if (_incomplete.Remove(block, out var pending))
         {
-            if (_incomplete[i].Phi.Block == block)
+            foreach (var (phi, variable) in pending)
             {
-                AddOperands(_incomplete[i].Phi, _incomplete[i].Variable);
-                _incomplete.RemoveAt(i--);
+                AddOperands(phi, variable);
             }
         }
     }
@@ -87,10 +90,13 @@ internal sealed class SsaBuilder(Function function)
     public void Finish()
     {
         _sealed = true;
-        for (var i = 0; i < _incomplete.Count; i++)
+        // Filling a φ can create no new incomplete ones now (_sealed), so one sweep completes them all.
+        foreach (var pending in _incomplete.Values)
         {
-            var (phi, variable) = _incomplete[i];
-            AddOperands(phi, variable);
+            foreach (var (phi, variable) in pending)
+            {
+                AddOperands(phi, variable);
+            }
         }
         _incomplete.Clear();
         TrivialPhis.Remove(function);

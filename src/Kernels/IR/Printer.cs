@@ -35,9 +35,9 @@ public static class Printer
                     text.Append($"%{instruction.Id}:{instruction.Type} = ");
                 }
                 text.Append(instruction.Op);
-                if (instruction.Aux != 0)
+                if (AuxName(instruction) is { } aux)
                 {
-                    text.Append('.').Append(instruction.Aux);
+                    text.Append('.').Append(aux);
                 }
                 if (instruction.Space != AddressSpace.None)
                 {
@@ -56,6 +56,23 @@ public static class Printer
         }
         return text.ToString();
     }
+
+    private static string? AuxName(Instruction instruction) => instruction.Op switch
+    {
+        Opcode.Compare => IrBuilder.CompareKindOf(instruction).ToString().ToLowerInvariant()
+            + (IrBuilder.CompareFlagsOf(instruction) == ArithFlags.None ? string.Empty : "." + IrBuilder.CompareFlagsOf(instruction).ToString().ToLowerInvariant().Replace(", ", ".", StringComparison.Ordinal)),
+        Opcode.SpecialRegister => ((SpecialRegister)instruction.Aux).ToString().ToLowerInvariant(),
+        Opcode.Shuffle => ((ShuffleMode)instruction.Aux).ToString().ToLowerInvariant(),
+        Opcode.Vote => ((VoteMode)instruction.Aux).ToString().ToLowerInvariant(),
+        Opcode.Atomic => ((AtomicOp)(instruction.Aux & 0xFF)).ToString().ToLowerInvariant() + ((instruction.Aux & 0x100) != 0 ? ".unsigned" : string.Empty),
+        Opcode.Mma => ((MmaKind)instruction.Aux).ToString().ToLowerInvariant(),
+        Opcode.LdMatrix => ((LdMatrixKind)instruction.Aux).ToString().ToLowerInvariant(),
+        Opcode.Convert => instruction.Aux == 0 ? null : ((ConvertFlags)instruction.Aux).ToString().ToLowerInvariant().Replace(", ", ".", StringComparison.Ordinal),
+        Opcode.Load => instruction.Aux != 0 ? "signed" : null,
+        Opcode.SharedBase => instruction.Aux < 0 ? "dynamic" : "#" + instruction.Aux.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ when instruction.Aux != 0 => instruction.Op is Opcode.Extract ? instruction.Aux.ToString(System.Globalization.CultureInfo.InvariantCulture) : ((ArithFlags)instruction.Aux).ToString().ToLowerInvariant(),
+        _ => null,
+    };
 
     private static string Operand(Value value) => value switch
     {

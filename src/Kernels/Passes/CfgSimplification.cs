@@ -15,6 +15,7 @@ public sealed class CfgSimplification : IPass
         var changed = FoldConstantBranches(function);
         changed |= RemoveUnreachable(function);
         changed |= MergeStraightLines(function);
+        changed |= ThreadEmptyBlocks(function);
         var phiCount = function.Blocks.Sum(b => b.Phis.Count);
         TrivialPhis.Remove(function);
         changed |= phiCount != function.Blocks.Sum(b => b.Phis.Count);
@@ -83,6 +84,50 @@ public sealed class CfgSimplification : IPass
         }
         function.Blocks.RemoveAll(b => !reachable.Contains(b));
         return true;
+    }
+
+    /// <summary>
+    /// A block with nothing but a jump is bypassed: its predecessors branch straight to its target. Skipped when
+    /// the target has φs and a predecessor already reaches it (the φ could not tell the two edges apart).
+    /// </summary>
+    private static bool ThreadEmptyBlocks(Function function)
+    {
+        var changed = false;
+        foreach (var block in function.Blocks.ToList())
+        {
+            if (block == function.Entry || block.Phis.Count > 0 || block.Instructions.Count > 0
+                || block.Terminator is not { Op: Opcode.Branch } jump || jump.Targets[0] == block)
+            {
+                continue;
+            }
+            var target = jump.Targets[0];
+            if (target.Phis.Count > 0 && block.Predecessors.Any(p => p.Successors.Contains(target)))
+            {
+                continue;
+            }
+            var edge = target.Predecessors.IndexOf(block);
+            foreach (var predecessor in block.Predecessors.ToList())
+            {
+                var terminator = predecessor.Terminator!;
+                for (var t = 0; t < terminator.Targets.Length; t++)
+                {
+                    if (terminator.Targets[t] == block)
+                    {
+                        terminator.Targets[t] = target;
+                        target.Predecessors.Add(predecessor);
+                        foreach (var phi in target.Phis)
+                        {
+                            phi.Inputs.Add(phi.Inputs[edge]);
+                        }
+                    }
+                }
+            }
+            RemoveEdge(block, target);
+            block.Predecessors.Clear();
+            function.Blocks.Remove(block);
+            changed = true;
+        }
+        return changed;
     }
 
     private static bool MergeStraightLines(Function function)

@@ -14,13 +14,13 @@ public sealed class ConstantFolding : IPass
     public bool Run(Function function)
     {
         var replacements = new Dictionary<Value, Value>();
-        foreach (var instruction in function.AllInstructions())
+        foreach (var instruction in function.AllInstructions().ToList())
         {
             if (!Semantics.IsScalarPure(instruction.Op))
             {
                 continue;
             }
-            if (ConstantEvaluator.TryBits(instruction, 0) is { } bits)
+            if (ConstantEvaluator.TryFold(instruction) is { } bits)
             {
                 replacements[instruction] = new Constant(instruction.Type, bits);
             }
@@ -41,10 +41,15 @@ public sealed class ConstantFolding : IPass
             case Opcode.Compare when ops[0] is Instruction { Op: Opcode.Select } select && IsInt(ops[1], 0)
                 && IsInt(select.Operands[1], 1) && IsInt(select.Operands[2], 0):
                 {
+                    // (p ? 1 : 0) != 0 is p; (p ? 1 : 0) == 0 is !p (the frontend's bool round trip).
                     var kind = IrBuilder.CompareKindOf(instruction);
                     if (kind == CompareKind.Ne)
                     {
                         return select.Operands[0];
+                    }
+                    if (kind == CompareKind.Eq)
+                    {
+                        return NotOf(instruction, select.Operands[0]);
                     }
                     return null;
                 }
@@ -65,6 +70,15 @@ public sealed class ConstantFolding : IPass
             default:
                 return null;
         }
+    }
+
+    /// <summary>A new not.pred placed just before <paramref name="at"/>.</summary>
+    private static Instruction NotOf(Instruction at, Value predicate)
+    {
+        var block = at.Block!;
+        var not = new Instruction(Opcode.Not, IrType.Pred, [predicate]) { Block = block };
+        block.Instructions.Insert(block.Instructions.IndexOf(at), not);
+        return not;
     }
 
     private static bool IsInt(Value value, long expected) => value is Constant c && !c.Type.IsFloat && c.AsInt64 == expected;

@@ -13,26 +13,42 @@ public static class Pipeline
     [
         new ConstantFolding(),
         new CfgSimplification(),
+        new LoopUnrolling(),
         new DeadCodeElimination(),
     ];
 
-    /// <summary>Runs the passes to a fixed point (at most 16 rounds), verifying the IR after each.</summary>
+    /// <summary>
+    /// Verifies the IR after every pass, naming the pass that broke it. On in Debug builds of the compiler
+    /// (the tests); Release builds verify once before and once after the pipeline.
+    /// </summary>
+    public static bool VerifyEachPass { get; set; } =
+#if DEBUG
+        true;
+#else
+        false;
+#endif
+
+    /// <summary>Runs the passes to a fixed point (at most 64 rounds: each unrolls at most one loop).</summary>
     public static void Run(Function function)
     {
         Verifier.Verify(function);
-        for (var round = 0; round < 16; round++)
+        for (var round = 0; round < 64; round++)
         {
             var changed = false;
             foreach (var pass in Passes)
             {
                 changed |= pass.Run(function);
-                Verifier.Verify(function, pass.Name);
+                if (VerifyEachPass)
+                {
+                    Verifier.Verify(function, pass.Name);
+                }
             }
             if (!changed)
             {
                 break;
             }
         }
+        Verifier.Verify(function, "the pipeline");
         function.Renumber();
     }
 }

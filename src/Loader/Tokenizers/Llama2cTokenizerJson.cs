@@ -15,10 +15,10 @@ namespace Loader.Tokenizers;
 /// cross spaces), pieces kept with their literal spaces;</item>
 /// <item><c>byte_fallback: true</c> with the file's own <c>&lt;0xNN&gt;</c> pieces;</item>
 /// <item>a merge rule (a, b) for every way a piece c splits at a code-point boundary into two pieces, ranked by
-/// c's score (descending, then c's id), so the lowest-rank applicable merge is run.c's best pair. Equal-score
-/// results never occur in llama2.c exports except for the score-0 specials and bytes; where they would, HF's
-/// tie-break (lower rank) can differ from run.c's (leftmost), as can two different splits of the same piece
-/// competing at once;</item>
+/// c's score (descending, then c's id), so the lowest-rank applicable merge is run.c's best pair. Where two
+/// applicable pairs tie on score (two different results with equal scores, or two different splits of the same
+/// piece present at once), run.c takes the leftmost while HF takes the lower rank, so those rare cases can
+/// differ; aidreams260K's merged pieces all have distinct scores;</item>
 /// <item>ids 1 and 2 (BOS/EOS, pieces "\n&lt;s&gt;\n" and "\n&lt;/s&gt;\n") as special added tokens, and a
 /// TemplateProcessing post-processor putting BOS first when <c>add_special_tokens</c>;</item>
 /// <item>decoder: ByteFallback, Fuse, then drop the one space after a leading BOS or at the very start of the

@@ -9,6 +9,8 @@ public static class EngineCli
     {
         var root = new RootCommand("A from-scratch LLM inference engine: OpenAI-compatible server, kernels, tools.");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(SamplersCommand.Create());

@@ -14,14 +14,14 @@ public static class ModelsEndpoints
         {
             var caller = CallerAccess.Get(http);
             var cards = host.Models.Where(m => caller is null || caller.MayUse(m.Id)).Select(Card).ToList();
-            return TypedResults.Json(new ModelList("list", cards), ServerJsonContext.Default.ModelList);
+            return TypedResults.Json(new ModelList("list", cards), ServerJsonContext.Relaxed.ModelList);
         });
         app.MapGet("/v1/models/{id}", (string id, HttpContext http, IModelHost host) =>
         {
             var caller = CallerAccess.Get(http);
             var model = host.Models.FirstOrDefault(m => m.Id == id && (caller is null || caller.MayUse(m.Id)))
                 ?? throw new ModelNotFoundException("model", id);
-            return TypedResults.Json(Card(model), ServerJsonContext.Default.ModelCard);
+            return TypedResults.Json(Card(model), ServerJsonContext.Relaxed.ModelCard);
         });
         return app;
     }

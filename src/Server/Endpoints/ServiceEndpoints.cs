@@ -13,7 +13,7 @@ public static class ServiceEndpoints
     {
         app.MapGet("/health", Health);
         app.MapMethods("/ping", ["GET", "POST"], Health);
-        app.MapGet("/version", () => TypedResults.Json(new VersionResponse(Version()), ServerJsonContext.Default.VersionResponse));
+        app.MapGet("/version", () => TypedResults.Json(new VersionResponse(Version()), ServerJsonContext.Relaxed.VersionResponse));
         app.MapGet("/metrics", (IModelHost host, ServerMetrics metrics) =>
             TypedResults.Text(metrics.Render(host.Stats), "text/plain; version=0.0.4; charset=utf-8"));
         return app;

@@ -41,7 +41,7 @@ public static class TokenizeEndpoints
             strs = new string[ids.Count];
             for (var i = 0; i < strs.Length; i++) strs[i] = host.TokenText(model.Id, ids[i]);
         }
-        return TypedResults.Json(new TokenizeResponse(ids.Count, model.MaxModelLen, ids, strs), ServerJsonContext.Default.TokenizeResponse);
+        return TypedResults.Json(new TokenizeResponse(ids.Count, model.MaxModelLen, ids, strs), ServerJsonContext.Relaxed.TokenizeResponse);
     }
 
     private static async Task<IResult> DetokenizeAsync(HttpContext http, IModelHost host, ModelSelection models)
@@ -51,6 +51,6 @@ public static class TokenizeEndpoints
         var ids = RequestValidation.CheckIds(preamble.Body, "tokens", model.VocabSize)
             ?? throw new RequestValidationException("tokens", "tokens (a list of token ids) is required.");
         var text = host.Detokenize(model.Id, ids, skipSpecialTokens: false);
-        return TypedResults.Json(new DetokenizeResponse(text), ServerJsonContext.Default.DetokenizeResponse);
+        return TypedResults.Json(new DetokenizeResponse(text), ServerJsonContext.Relaxed.DetokenizeResponse);
     }
 }

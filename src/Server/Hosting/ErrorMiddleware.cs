@@ -26,7 +26,7 @@ public sealed class ErrorMiddleware(RequestDelegate next, ServerMetrics metrics,
         catch (Exception e)
         {
             var error = ErrorMapper.Map(e);
-            if (error.Status >= 500) ServerLog.Unhandled(logger, e, http.Request.Method, http.Request.Path, http.TraceIdentifier);
+            if (e is not ApiException) ServerLog.Unhandled(logger, e, http.Request.Method, http.Request.Path, http.TraceIdentifier);
             else ServerLog.Rejected(logger, http.TraceIdentifier, http.Request.Path, error.Status, error.Message);
             if (!http.Response.HasStarted)
             {
@@ -43,7 +43,7 @@ public sealed class ErrorMiddleware(RequestDelegate next, ServerMetrics metrics,
         http.Response.StatusCode = error.Status;
         foreach (var (name, value) in error.Headers)
             http.Response.Headers[name] = value;
-        await http.Response.WriteAsJsonAsync(ErrorMapper.Body(error), ServerJsonContext.Default.ErrorResponse, contentType: null, http.RequestAborted)
+        await http.Response.WriteAsJsonAsync(ErrorMapper.Body(error), ServerJsonContext.Relaxed.ErrorResponse, contentType: null, http.RequestAborted)
             .ConfigureAwait(false);
     }
 }

@@ -26,6 +26,8 @@ public static class ServerApp
         Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Per-request framework logs are noise at this rate; our own [LoggerMessage] events stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         var address = keys is null ? IPAddress.Loopback : ParseHost(options.Host);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -67,6 +69,13 @@ public static class ServerApp
         app.MapTokenize();
         app.MapService();
         return app;
+    }
+
+    /// <summary>Logs where the started server listens (never the keys themselves).</summary>
+    public static void LogListening(WebApplication app, IModelHost host, string keyStore)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Server");
+        ServerLog.Listening(log, host.Models.Count, BoundAddress(app).ToString(), keyStore);
     }
 
     private static string StatusMessage(HttpContext http) => http.Response.StatusCode switch

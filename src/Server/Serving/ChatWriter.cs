@@ -31,7 +31,7 @@ public sealed class ChatWriter(
         }
         var response = new ChatCompletionResponse(id, "chat.completion", created, model, choices,
             Usage.Of(promptTokens, completionTokens), null);
-        await http.Response.WriteAsJsonAsync(response, ServerJsonContext.Default.ChatCompletionResponse, contentType: null, http.RequestAborted)
+        await http.Response.WriteAsJsonAsync(response, ServerJsonContext.Relaxed.ChatCompletionResponse, contentType: null, http.RequestAborted)
             .ConfigureAwait(false);
     }
 
@@ -61,12 +61,12 @@ public sealed class ChatWriter(
             }
             if (fields.IncludeUsage)
                 await sse.WriteAsync(new ChatChunk(id, ChunkObject, created, model, [], Usage.Of(promptTokens, tokens.Sum())),
-                    ServerJsonContext.Default.ChatChunk, ct).ConfigureAwait(false);
+                    ServerJsonContext.Relaxed.ChatChunk, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             var error = ErrorMapper.Map(e);
-            await sse.WriteAsync(new StreamErrorEvent(ErrorMapper.Body(error).Error), ServerJsonContext.Default.StreamErrorEvent, ct).ConfigureAwait(false);
+            await sse.WriteAsync(new StreamErrorEvent(ErrorMapper.Body(error).Error), ServerJsonContext.Relaxed.StreamErrorEvent, ct).ConfigureAwait(false);
             await sse.WriteDoneAsync(ct).ConfigureAwait(false);
             if (error.Status >= 500) throw;
             return;
@@ -79,6 +79,6 @@ public sealed class ChatWriter(
     {
         var choice = new ChatChunkChoice(index, delta, lp, chunk?.FinishReason, chunk?.StopReason);
         var usage = fields.ContinuousUsage ? Usage.Of(promptTokens, generated) : null;
-        return sse.WriteAsync(new ChatChunk(id, ChunkObject, created, model, [choice], usage), ServerJsonContext.Default.ChatChunk, ct);
+        return sse.WriteAsync(new ChatChunk(id, ChunkObject, created, model, [choice], usage), ServerJsonContext.Relaxed.ChatChunk, ct);
     }
 }

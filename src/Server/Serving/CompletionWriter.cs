@@ -34,7 +34,7 @@ public sealed class CompletionWriter(
             completionTokens += s.TokenIds.Count;
         }
         var response = new CompletionResponse(id, Object, created, model, choices, Usage.Of(promptTokens, completionTokens), null);
-        await http.Response.WriteAsJsonAsync(response, ServerJsonContext.Default.CompletionResponse, contentType: null, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.WriteAsJsonAsync(response, ServerJsonContext.Relaxed.CompletionResponse, contentType: null, http.RequestAborted).ConfigureAwait(false);
     }
 
     public async Task StreamAsync(HttpContext http, GenerationRun run, int promptTokens)
@@ -69,7 +69,7 @@ public sealed class CompletionWriter(
                 var lp = fields.Logprobs is null || chunk.Logprobs is null ? null : logprobs.Completion(chunk.Logprobs, ref offsets[i]);
                 var choice = new CompletionChunkChoice(i, text, lp, chunk.FinishReason, chunk.StopReason,
                     chunk.TokenIds.Count == 1 ? chunk.TokenIds[0] : null);
-                await sse.WriteAsync(Chunk([choice], RunningUsage(i, tokens[i])), ServerJsonContext.Default.CompletionChunk, ct).ConfigureAwait(false);
+                await sse.WriteAsync(Chunk([choice], RunningUsage(i, tokens[i])), ServerJsonContext.Relaxed.CompletionChunk, ct).ConfigureAwait(false);
             }
             for (var i = 0; i < Choices; i++)
             {
@@ -77,16 +77,16 @@ public sealed class CompletionWriter(
                 // Only with max_tokens = 0 and echo: the prompt alone, finishing for length.
                 var text = fields.Echo && !started[i] ? PromptOf(i).Text : string.Empty;
                 await sse.WriteAsync(Chunk([new CompletionChunkChoice(i, text, null, "length", null, null)], RunningUsage(i, tokens[i])),
-                    ServerJsonContext.Default.CompletionChunk, ct).ConfigureAwait(false);
+                    ServerJsonContext.Relaxed.CompletionChunk, ct).ConfigureAwait(false);
             }
             if (fields.IncludeUsage)
-                await sse.WriteAsync(Chunk([], Usage.Of(promptTokens, tokens.Sum())), ServerJsonContext.Default.CompletionChunk, ct).ConfigureAwait(false);
+                await sse.WriteAsync(Chunk([], Usage.Of(promptTokens, tokens.Sum())), ServerJsonContext.Relaxed.CompletionChunk, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The stream has started: the error travels in band, then [DONE] (api.md §8.1).
             var error = ErrorMapper.Map(e);
-            await sse.WriteAsync(new StreamErrorEvent(ErrorMapper.Body(error).Error), ServerJsonContext.Default.StreamErrorEvent, ct).ConfigureAwait(false);
+            await sse.WriteAsync(new StreamErrorEvent(ErrorMapper.Body(error).Error), ServerJsonContext.Relaxed.StreamErrorEvent, ct).ConfigureAwait(false);
             await sse.WriteDoneAsync(ct).ConfigureAwait(false);
             if (error.Status >= 500) throw;
             return;

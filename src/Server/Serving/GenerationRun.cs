@@ -32,7 +32,7 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
         var firstTokenSeen = false;
         try
         {
-            await foreach (var item in channel.Reader.ReadAllAsync(abort.Token).ConfigureAwait(false))
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 var now = Stopwatch.GetTimestamp();
                 if (item.Chunk.TokenIds.Count > 0)

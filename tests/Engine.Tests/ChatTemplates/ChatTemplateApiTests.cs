@@ -127,4 +127,26 @@ public sealed class ChatTemplateApiTests
         Assert.Equal(JsonNode.Parse(line)!["rendered"]!.GetValue<string>(), ok["rendered"]!.GetValue<string>());
         Assert.Equal("System role not supported", bad["error"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void ContinueFinalMessage_CutsAfterTheFinalMessageText()
+    {
+        // qwen3 renders "...<|im_start|>assistant\nThe answer is<|im_end|>\n"; transformers keeps up to "The answer is".
+        var renderer = ChatTemplateRenderer.FromDirectory(SharedFiles.PathOf("fixtures", "tokenizers", "qwen3"));
+        var messages = new JsonArray(
+            new JsonObject { ["role"] = "user", ["content"] = "Q?" },
+            new JsonObject { ["role"] = "assistant", ["content"] = "The answer is " });
+
+        var rendered = renderer.Render(messages, addGenerationPrompt: false, continueFinalMessage: true);
+
+        Assert.Equal("<|im_start|>user\nQ?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nThe answer is", rendered);
+    }
+
+    [Fact]
+    public void ContinueFinalMessage_Throws_WithAddGenerationPrompt()
+    {
+        var renderer = ChatTemplateRenderer.FromDirectory(SharedFiles.PathOf("fixtures", "tokenizers", "qwen3"));
+
+        Assert.Throws<ChatTemplateException>(() => renderer.Render(Conversation(), addGenerationPrompt: true, continueFinalMessage: true));
+    }
 }

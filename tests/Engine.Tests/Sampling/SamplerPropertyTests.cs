@@ -140,4 +140,31 @@ public sealed class SamplerPropertyTests
             return Enumerable.Range(0, logits.Length).All(i => (logits[i] >= kth) == (actual[i] > 0));
         }).QuickCheckThrowOnFailure();
     }
+
+    [Fact]
+    public void BucketedDraw_MatchesFullSortDefinition()
+    {
+        // Reference §8.1: full descending sort (ties by id), first token whose cumulative mass exceeds u·Σp.
+        var rows = Gen.Choose(1, 3000).SelectMany(v => Gen.ArrayOf(Gen.Choose(-3000, 1000).Select(x => x / 100f), v)).ToArbitrary();
+        Prop.ForAll(rows, Gen.Choose(0, (1 << 24) - 1).ToArbitrary(), (logits, bits) =>
+        {
+            var u = bits / 16777216f;
+            var probs = new float[logits.Length];
+            Probabilities.Softmax(logits, probs);
+            var total = probs.Sum(x => (double)x);
+            var order = Enumerable.Range(0, logits.Length).OrderByDescending(i => probs[i]).ThenBy(i => i).ToArray();
+            var cumulative = 0.0;
+            var expected = order.Last(i => probs[i] > 0);
+            foreach (var i in order)
+            {
+                cumulative += probs[i];
+                if (cumulative > u * total)
+                {
+                    expected = i;
+                    break;
+                }
+            }
+            return CategoricalDraw.Draw(logits, probs, u, new SamplerWorkspace(logits.Length)) == expected;
+        }).QuickCheckThrowOnFailure();
+    }
 }

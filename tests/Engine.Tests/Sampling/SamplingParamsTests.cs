@@ -232,8 +232,15 @@ public sealed class SamplingParamsTests
     public void ResolveLengths_FriendliTotals()
     {
         var p = Parse("""{"max_total_tokens": 100, "min_total_tokens": 30}""");
-        Assert.Equal((80, 10), p.ResolveLengths(20, 16));
-        Assert.Equal((16, 0), Parse("{}").ResolveLengths(20, 16));
-        Assert.Throws<SamplingParamsException>(() => p.ResolveLengths(100, 16));
+        Assert.Equal((80, 10), p.ResolveLengths(20, 16, 4096));
+        Assert.Equal((16, 0), Parse("{}").ResolveLengths(20, 16, 4096));
+        Assert.Throws<SamplingParamsException>(() => p.ResolveLengths(100, 16, 4096));
+    }
+
+    [Fact]
+    public void ResolveLengths_ExplicitNullMaxTokens_MeansRestOfContext()
+    {
+        Assert.Equal((4076, 0), Parse("""{"max_tokens": null}""").ResolveLengths(20, 16, 4096));
+        Assert.Equal((7, 0), Parse("""{"max_tokens": null, "max_completion_tokens": 7}""").ResolveLengths(20, 16, 4096));
     }
 }

@@ -1,4 +1,6 @@
 using Engine.Output;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Engine.Tests.Sampling;
 
@@ -103,4 +105,35 @@ public sealed class StopStringsTests
 
     [Fact]
     public void Throws_WhenAStopStringIsEmpty() => Assert.Throws<ArgumentException>(() => new StopStrings([""], false));
+
+    [Fact]
+    public void Streaming_EqualsWholeText_AndNeverEmitsAStopString_ForAnyChunking()
+    {
+        // Text over a tiny alphabet so stop strings and near-misses are frequent; chunk sizes 0–4 characters.
+        var text = Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements('a', 'b', 'c'), n)).Select(c => new string(c));
+        var chunks = Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 4), n));
+        Prop.ForAll(text.ToArbitrary(), chunks.ToArbitrary(), (string s, int[] sizes) =>
+        {
+            string[] stops = ["abc", "bb"];
+            var matcher = new StopStrings(stops, false);
+            var streamed = new System.Text.StringBuilder();
+            var pos = 0;
+            var i = 0;
+            while (pos < s.Length && !matcher.Stopped)
+            {
+                var size = sizes.Length == 0 ? 1 : Math.Max(1, sizes[i++ % sizes.Length]);
+                var piece = s.Substring(pos, Math.Min(size, s.Length - pos));
+                pos += piece.Length;
+                streamed.Append(matcher.Append(piece).Emit);
+            }
+            if (!matcher.Stopped)
+            {
+                streamed.Append(matcher.Flush());
+            }
+            var cut = stops.Select(x => (Index: s.IndexOf(x, StringComparison.Ordinal), x)).Where(t => t.Index >= 0)
+                .Select(t => t.Index).DefaultIfEmpty(s.Length).Min();
+            var expected = s[..cut];
+            return streamed.ToString() == expected && matcher.Text == expected && stops.All(x => !expected.Contains(x, StringComparison.Ordinal));
+        }).QuickCheckThrowOnFailure();
+    }
 }

@@ -59,6 +59,20 @@ public sealed class Llama2cTokenizerJsonTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StreamsGeneration_ToTheSameTextAsDecode(bool skipSpecialTokens)
+    {
+        foreach (var c in GreedyCases())
+        {
+            var tokens = c.GetProperty("tokens").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var detokenizer = Aidreams.Value.CreateDetokenizer(skipSpecialTokens);
+            var streamed = string.Concat(tokens.Select(detokenizer.Add)) + detokenizer.Finish();
+            Assert.Equal(Aidreams.Value.Decode(tokens, skipSpecialTokens), streamed);
+        }
+    }
+
     [Fact]
     public void MarksBosAndEosSpecial()
     {

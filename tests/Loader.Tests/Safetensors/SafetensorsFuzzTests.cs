@@ -62,30 +62,30 @@ public sealed class SafetensorsFuzzTests
             case 0:
                 return seed[..random.Next(seed.Length)];
             case 1:
-            {
-                // Flip bits inside the JSON header, where they change meaning.
-                var bytes = (byte[])seed.Clone();
-                for (var flips = random.Next(1, 4); flips > 0; flips--)
                 {
-                    bytes[8 + random.Next(headerLength)] ^= (byte)(1 << random.Next(8));
+                    // Flip bits inside the JSON header, where they change meaning.
+                    var bytes = (byte[])seed.Clone();
+                    for (var flips = random.Next(1, 4); flips > 0; flips--)
+                    {
+                        bytes[8 + random.Next(headerLength)] ^= (byte)(1 << random.Next(8));
+                    }
+                    return bytes;
                 }
-                return bytes;
-            }
             case 2:
-            {
-                // Replace a header byte with a JSON-significant character.
-                var bytes = (byte[])seed.Clone();
-                const string Significant = "{}[]\",:0123456789-e. ";
-                bytes[8 + random.Next(headerLength)] = (byte)Significant[random.Next(Significant.Length)];
-                return bytes;
-            }
+                {
+                    // Replace a header byte with a JSON-significant character.
+                    var bytes = (byte[])seed.Clone();
+                    const string Significant = "{}[]\",:0123456789-e. ";
+                    bytes[8 + random.Next(headerLength)] = (byte)Significant[random.Next(Significant.Length)];
+                    return bytes;
+                }
             default:
-            {
-                // Corrupt the length prefix or the tail.
-                var bytes = (byte[])seed.Clone();
-                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-                return random.Next(2) == 0 ? bytes : [.. bytes, .. new byte[random.Next(1, 9)]];
-            }
+                {
+                    // Corrupt the length prefix or the tail.
+                    var bytes = (byte[])seed.Clone();
+                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                    return random.Next(2) == 0 ? bytes : [.. bytes, .. new byte[random.Next(1, 9)]];
+                }
         }
     }
 }

@@ -113,4 +113,39 @@ public sealed class SafetensorsWriterTests
         using var writer = SafetensorsWriter.Create(dir.File("over.safetensors"), [new("x", SafetensorsDtype.F32, [1])]);
         Assert.Throws<SafetensorsFormatException>(() => writer.Write("x", 2, new byte[4]));
     }
+
+    [Fact]
+    public void RandomTensorSets_RoundTripThroughWriterAndReader()
+    {
+        var random = new Random(424242);
+        var dtypes = Enum.GetValues<SafetensorsDtype>();
+        using var dir = new TempDirectory();
+        var path = dir.File("random.safetensors");
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var tensors = Enumerable.Range(0, random.Next(0, 6)).Select(i =>
+            {
+                var shape = Enumerable.Range(0, random.Next(0, 4)).Select(_ => (long)random.Next(0, 5)).ToArray();
+                var info = new SafetensorsTensorInfo($"t{i}.{random.Next(100)}", dtypes[random.Next(dtypes.Length)], shape);
+                var data = new byte[info.ByteLength];
+                random.NextBytes(data);
+                return (info, (ReadOnlyMemory<byte>)data);
+            }).ToList();
+            var metadata = random.Next(2) == 0 ? null : new Dictionary<string, string> { ["trial"] = trial.ToString(System.Globalization.CultureInfo.InvariantCulture), ["ü \"q\""] = "v\n" };
+
+            SafetensorsWriter.WriteFile(path, tensors, metadata);
+
+            using var file = SafetensorsFile.Open(path);
+            Assert.Equal(tensors.Count, file.Tensors.Count);
+            foreach (var (info, data) in tensors)
+            {
+                var read = file.GetTensor(info.Name);
+                Assert.Equal(info.Dtype, read.Dtype);
+                Assert.Equal(info.Shape, read.Shape);
+                Assert.Equal(data.ToArray(), read.Bytes.ToArray());
+            }
+            Assert.Equal(metadata?.Count ?? 0, file.Metadata.Count);
+            Assert.Equal(0, (new FileInfo(path).Length - file.Tensors.Sum(t => t.ByteLength)) % 8);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using Server.Generation;
 using Server.Hosting;
 using Server.Keys;
 
@@ -10,22 +11,24 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, FakeModelHost host)
+    private TestServer(WebApplication app, IModelHost host)
     {
         _app = app;
-        Host = host;
+        _host = host;
         BaseAddress = ServerApp.BoundAddress(app);
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public FakeModelHost Host { get; }
+    private readonly IModelHost _host;
+
+    public FakeModelHost Host => (FakeModelHost)_host;
 
     public Uri BaseAddress { get; }
 
     public HttpClient Client { get; }
 
     public static async Task<TestServer> StartAsync(
-        FakeModelHost? host = null, IKeyStore? keys = null, TimeProvider? time = null, ServerOptions? options = null, Random? random = null)
+        IModelHost? host = null, IKeyStore? keys = null, TimeProvider? time = null, ServerOptions? options = null, Random? random = null)
     {
         host ??= new FakeModelHost();
         var app = ServerApp.Build((options ?? new ServerOptions()) with { Host = "127.0.0.1", Port = 0 }, host, keys, time, random,

@@ -1,6 +1,8 @@
+using Loader.Adapters;
 using Loader.Config;
 using Loader.Llama2c;
 using Loader.Safetensors;
+using Loader.Tokenizers;
 using Spectre.Console;
 
 namespace Convert.Cli;
@@ -14,7 +16,8 @@ internal static class CommandErrors
         {
             return action();
         }
-        catch (Exception e) when (e is Llama2cFormatException or SafetensorsFormatException or ModelConfigException
+        catch (Exception e) when (e is Llama2cFormatException or SafetensorsFormatException or ModelConfigException or TokenizerFormatException
+                                      or LoraFormatException
                                       or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");

@@ -11,6 +11,7 @@ public static class ConvertCli
         root.Subcommands.Add(Llama2cCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(DtypeCommand.Create());
+        root.Subcommands.Add(MergeLoraCommand.Create());
         return root;
     }
 }

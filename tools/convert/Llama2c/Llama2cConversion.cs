@@ -1,12 +1,14 @@
 using System.Buffers;
 using Loader.Llama2c;
 using Loader.Safetensors;
+using Loader.Tokenizers;
 
 namespace Convert.Llama2c;
 
 /// <summary>
 /// <c>convert llama2c</c>: turns a llama2.c checkpoint and tokenizer.bin into a Hugging Face Llama directory
-/// (config.json, generation_config.json, model.safetensors, tokenizer_config.json, special_tokens_map.json).
+/// (config.json, generation_config.json, model.safetensors, tokenizer.json, tokenizer_config.json,
+/// special_tokens_map.json).
 /// q/k rows are permuted for rotate-half RoPE (<see cref="RotaryPermutation"/>); the legacy RoPE tables are
 /// dropped; lm_head.weight is written only for an unshared classifier.
 /// </summary>
@@ -14,7 +16,8 @@ public static class Llama2cConversion
 {
     /// <summary>
     /// Converts. Throws <see cref="Llama2cFormatException"/> for a malformed or truncated checkpoint and for a
-    /// tokenizer.bin whose records do not match the checkpoint's vocab size.
+    /// tokenizer.bin whose records do not match the checkpoint's vocab size; <see cref="TokenizerFormatException"/>
+    /// when a piece has no tokenizer.json form (not valid UTF-8).
     /// </summary>
     public static Llama2cConversionResult Run(Llama2cConversionOptions options, IProgress<double>? progress = null)
     {
@@ -36,9 +39,9 @@ public static class Llama2cConversion
         Llama2cHfConfigFiles.WriteGenerationConfig(Out("generation_config.json"));
         Llama2cHfConfigFiles.WriteTokenizerConfig(Out("tokenizer_config.json"), tokenizer, config.SeqLen);
         Llama2cHfConfigFiles.WriteSpecialTokensMap(Out("special_tokens_map.json"), tokenizer);
-        // tokenizer.json comes from Loader.Tokenizers.Llama2cTokenizerJson once it is on main (see README).
+        File.WriteAllText(Out("tokenizer.json"), Llama2cTokenizerJson.Build(File.ReadAllBytes(options.Tokenizer), config.VocabSize));
         return new Llama2cConversionResult(
-            [weights, Out("config.json"), Out("generation_config.json"), Out("tokenizer_config.json"), Out("special_tokens_map.json")],
+            [weights, Out("config.json"), Out("generation_config.json"), Out("tokenizer.json"), Out("tokenizer_config.json"), Out("special_tokens_map.json")],
             parameters);
     }
 

@@ -2,8 +2,9 @@ namespace Engine.ChatTemplates.Runtime;
 
 /// <summary>
 /// The global functions a chat template can call: Jinja's <c>range</c> (capped at the sandbox's 100000 items),
-/// <c>dict</c>, <c>namespace</c>, <c>cycler</c>/<c>joiner</c> are left out as no shipped template uses them; plus
-/// transformers' <c>raise_exception(message)</c> and <c>strftime_now(format)</c>.
+/// <c>dict</c> and <c>namespace</c>, plus transformers' <c>raise_exception(message)</c> and
+/// <c>strftime_now(format)</c>. Jinja's <c>cycler</c>, <c>joiner</c> and <c>lipsum</c> are left out: no shipped
+/// chat template uses them.
 /// </summary>
 internal static class Globals
 {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Engine.ChatTemplates.Runtime;
 
 namespace Engine.ChatTemplates.Syntax;
@@ -364,73 +363,8 @@ internal sealed class Lexer
         {
             throw SyntaxError("unexpected end of string literal", start);
         }
-        Emit(TokenKind.String, DecodeEscapes(_src[(start + 1)..i], start), start);
+        Emit(TokenKind.String, StringLiteral.Decode(_src[(start + 1)..i]) ?? throw SyntaxError("invalid escape in string literal", start), start);
         _pos = i + 1;
-    }
-
-    // Python's "unicode-escape" decoding, which Jinja applies to string literals.
-    private string DecodeEscapes(string body, int at)
-    {
-        if (!body.Contains('\\', StringComparison.Ordinal))
-        {
-            return body;
-        }
-        var sb = new StringBuilder(body.Length);
-        for (var i = 0; i < body.Length; i++)
-        {
-            if (body[i] != '\\' || i + 1 >= body.Length)
-            {
-                sb.Append(body[i]);
-                continue;
-            }
-            var c = body[++i];
-            switch (c)
-            {
-                case '\n': break;
-                case '\\': sb.Append('\\'); break;
-                case '\'': sb.Append('\''); break;
-                case '"': sb.Append('"'); break;
-                case 'a': sb.Append('\a'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'n': sb.Append('\n'); break;
-                case 'r': sb.Append('\r'); break;
-                case 't': sb.Append('\t'); break;
-                case 'v': sb.Append('\v'); break;
-                case 'x': i = AppendHex(sb, body, i, 2, at); break;
-                case 'u': i = AppendHex(sb, body, i, 4, at); break;
-                case 'U': i = AppendHex(sb, body, i, 8, at); break;
-                case >= '0' and <= '7':
-                    var value = 0;
-                    var n = 0;
-                    for (; n < 3 && i + n < body.Length && body[i + n] is >= '0' and <= '7'; n++)
-                    {
-                        value = (value * 8) + (body[i + n] - '0');
-                    }
-                    sb.Append(char.ConvertFromUtf32(value));
-                    i += n - 1;
-                    break;
-                default:
-                    sb.Append('\\').Append(c);
-                    break;
-            }
-        }
-        return sb.ToString();
-    }
-
-    private int AppendHex(StringBuilder sb, string body, int i, int digits, int at)
-    {
-        if (i + digits >= body.Length)
-        {
-            throw SyntaxError("truncated \\x/\\u escape in string literal", at);
-        }
-        if (!int.TryParse(body.AsSpan(i + 1, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
-            || code > 0x10FFFF)
-        {
-            throw SyntaxError("invalid escape in string literal", at);
-        }
-        sb.Append(code is >= 0xD800 and <= 0xDFFF ? ((char)code).ToString() : char.ConvertFromUtf32(code));
-        return i + digits;
     }
 
     private void Emit(TokenKind kind, string value, int position) => _tokens.Add(new Token(kind, value, position));

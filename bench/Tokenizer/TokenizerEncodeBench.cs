@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Bench.Tokenizer;
+
+/// <summary><c>tokenizer-encode</c>: single-thread encode throughput (MB/s of UTF-8 input) of our tokenizer on a
+/// ~10 MB mixed corpus, beside Hugging Face tokenizers (Node binding) on the same chunks when
+/// <c>--hf-node-modules DIR</c> is given. Writes bench/results/tokenizer-encode.md.</summary>
+/// <remarks>Usage: <c>dotnet run -c Release --project bench -- tokenizer-encode [--hf-node-modules DIR]
+/// [--tokenizers ../shared/fixtures/tokenizers] [--mb 10] [--chunk-kb 4]</c></remarks>
+public static class TokenizerEncodeBench
+{
+    public static int Run(string[] args)
+    {
+        var root = Arg(args, "--tokenizers") ?? Path.Combine("..", "shared", "fixtures", "tokenizers");
+        var nodeModules = Arg(args, "--hf-node-modules");
+        var megabytes = int.Parse(Arg(args, "--mb") ?? "10", CultureInfo.InvariantCulture);
+        var chunkKb = int.Parse(Arg(args, "--chunk-kb") ?? "4", CultureInfo.InvariantCulture);
+        var chunks = BenchCorpus.Build(megabytes * 1_000_000, chunkKb * 1024);
+        var bytes = chunks.Sum(c => (long)Encoding.UTF8.GetByteCount(c));
+        var corpusPath = Path.Combine(Path.GetTempPath(), "tokenizer-bench-corpus.jsonl");
+        File.WriteAllLines(corpusPath, chunks.Select(c => JsonSerializer.Serialize(c)));
+
+        var report = new StringBuilder();
+        report.AppendLine("# tokenizer-encode");
+        report.AppendLine();
+        report.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.AppendLine($"- machine: {Environment.ProcessorCount} cores, {CpuModel()} (shared with other jobs: numbers are noisy)");
+        report.AppendLine($"- corpus: {bytes / 1e6:F1} MB UTF-8 in {chunks.Count} chunks (deterministic mix of prose, code, CJK, emoji, numbers; bench/Tokenizer/BenchCorpus.cs)");
+        report.AppendLine($"- command: `dotnet run -c Release --project bench -- tokenizer-encode{(nodeModules is null ? "" : " --hf-node-modules " + nodeModules)} --mb {megabytes} --chunk-kb {chunkKb}`");
+        report.AppendLine("- single thread; best of 3 passes after a warm-up; HF = tokenizers 0.22.2 via npm @anush008/tokenizers 0.6.0 (one awaited `encode` per chunk)");
+        report.AppendLine();
+        report.AppendLine("| tokenizer | ours MB/s | HF MB/s | ours / HF | tokens (ours) | tokens (HF) | ours load s |");
+        report.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var name in new[] { "llama3", "qwen3" })
+        {
+            var dir = Path.Combine(root, name);
+            var load = Stopwatch.StartNew();
+            var tokenizer = Engine.Tokenization.Tokenizer.FromDirectory(dir);
+            var loadSeconds = load.Elapsed.TotalSeconds;
+            tokenizer.Encode(chunks[0], addSpecialTokens: false);
+            var best = double.MaxValue;
+            long tokens = 0;
+            for (var run = 0; run < 3; run++)
+            {
+                var watch = Stopwatch.StartNew();
+                tokens = 0;
+                foreach (var chunk in chunks)
+                {
+                    tokens += tokenizer.Encode(chunk, addSpecialTokens: false).Length;
+                }
+                best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            }
+            var ours = bytes / 1e6 / best;
+            var (hf, hfTokens) = nodeModules is null ? (double.NaN, 0L) : RunHf(nodeModules, Path.Combine(dir, "tokenizer.json"), corpusPath);
+            var line = $"| {name} | {ours:F2} | {(double.IsNaN(hf) ? "-" : hf.ToString("F2", CultureInfo.InvariantCulture))} | " +
+                $"{(double.IsNaN(hf) ? "-" : (ours / hf).ToString("F2", CultureInfo.InvariantCulture))} | {tokens} | {(hfTokens == 0 ? "-" : hfTokens)} | {loadSeconds:F2} |";
+            report.AppendLine(line);
+            Console.WriteLine(line);
+        }
+        report.AppendLine();
+        report.AppendLine("Notes:");
+        report.AppendLine("- Setup for the HF column: `mkdir /tmp/hfbench && cd /tmp/hfbench && npm install @anush008/tokenizers@0.6.0` (node 20); the script is bench/Tokenizer/hf_encode.js.");
+        report.AppendLine("- Equal token totals on the whole corpus are a second exactness check beside the fixture tests.");
+        report.AppendLine("- The HF column is the Node binding as shipped (each `encode` is an async N-API call that also builds offsets, ");
+        report.AppendLine("  attention mask etc.); it is far below the Rust crate's published throughput, so the ratio overstates our lead ");
+        report.AppendLine("  over the Rust library itself. Our own column is the number to track.");
+        var output = Path.Combine("bench", "results", "tokenizer-encode.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        File.WriteAllText(output, report.ToString());
+        Console.WriteLine($"wrote {output}");
+        return 0;
+    }
+
+    private static (double MegabytesPerSecond, long Tokens) RunHf(string nodeModules, string tokenizerJson, string corpus)
+    {
+        var script = Path.Combine("bench", "Tokenizer", "hf_encode.js");
+        var start = new ProcessStartInfo("node", [script, tokenizerJson, corpus]) { RedirectStandardOutput = true };
+        start.Environment["NODE_PATH"] = nodeModules;
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        using var doc = JsonDocument.Parse(text);
+        var r = doc.RootElement;
+        return (r.GetProperty("bytes").GetDouble() / 1e6 / r.GetProperty("seconds").GetDouble(), r.GetProperty("tokens").GetInt64());
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown"
+            : "unknown";
+}

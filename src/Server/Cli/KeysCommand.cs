@@ -1,0 +1,115 @@
+using System.CommandLine;
+using Server.Keys;
+using Spectre.Console;
+
+namespace Server.Cli;
+
+/// <summary>
+/// <c>engine keys create|list|revoke|set-overrides</c>: manage the API key database. The secret is printed
+/// once, at creation; the database keeps only a salted hash.
+/// </summary>
+public static class KeysCommand
+{
+    public static Command Create()
+    {
+        var db = new Option<string>("--db") { Description = "Key database file.", DefaultValueFactory = _ => SqliteKeyStore.DefaultPath() };
+        var command = new Command("keys", "Manage API keys (create, list, revoke, set-overrides).");
+        command.Subcommands.Add(CreateKey(db));
+        command.Subcommands.Add(ListKeys(db));
+        command.Subcommands.Add(RevokeKey(db));
+        command.Subcommands.Add(SetOverrides(db));
+        return command;
+    }
+
+    private static Command CreateKey(Option<string> db)
+    {
+        var name = new Option<string>("--name") { Description = "A label for the key's owner.", Required = true };
+        var parallel = new Option<int?>("--parallel") { Description = "Generation requests in flight per model." };
+        var rpm = new Option<int?>("--rpm") { Description = "Generation requests per minute." };
+        var quota = new Option<string?>("--quota") { Description = "Generation requests per model per window, e.g. 5/2d (units s, m, h, d)." };
+        var models = new Option<string?>("--models") { Description = "Comma-separated model ids the key may use (default: all)." };
+        var overrides = new Option<string?>("--overrides") { Description = "JSON object of parameter overrides, e.g. {\"temperature\": 0.7}." };
+        var command = new Command("create", "Create a key and print it once.") { db, name, parallel, rpm, quota, models, overrides };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var limits = new AccountLimits(parse.GetValue(parallel), parse.GetValue(rpm),
+                    parse.GetValue(quota) is { } q ? Quota.Parse(q) : null);
+                var modelList = parse.GetValue(models)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var store = Open(parse.GetValue(db)!);
+                var (record, key) = store.Create(parse.GetValue(name)!, limits, modelList, parse.GetValue(overrides));
+                Console.Error.WriteLine($"Created key {record.Id} ({record.Name}). It is shown only now:");
+                Console.WriteLine(key);
+                return 0;
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"engine keys create: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command ListKeys(Option<string> db)
+    {
+        var command = new Command("list", "List keys (no secrets).") { db };
+        command.SetAction(parse =>
+        {
+            var table = new Table().AddColumns("id", "name", "prefix", "limits", "models", "overrides", "created", "revoked");
+            foreach (var k in Open(parse.GetValue(db)!).List())
+            {
+                table.AddRow(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(k.Name), $"sk-{k.Prefix}…",
+                    SqliteKeyStore.Describe(k.Limits) is { Length: > 0 } d ? d : "unlimited",
+                    Markup.Escape(k.Models is null ? "all" : string.Join(',', k.Models)), Markup.Escape(k.OverridesJson ?? ""),
+                    k.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                    k.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RevokeKey(Option<string> db)
+    {
+        var id = new Option<long>("--id") { Description = "The key id (see `engine keys list`).", Required = true };
+        var command = new Command("revoke", "Revoke a key; requests with it get 401 from now on.") { db, id };
+        command.SetAction(parse =>
+        {
+            if (Open(parse.GetValue(db)!).Revoke(parse.GetValue(id))) return 0;
+            Console.Error.WriteLine($"engine keys revoke: no live key with id {parse.GetValue(id)}.");
+            return 1;
+        });
+        return command;
+    }
+
+    private static Command SetOverrides(Option<string> db)
+    {
+        var id = new Option<long>("--id") { Description = "The key id.", Required = true };
+        var json = new Option<string?>("--overrides") { Description = "JSON object of overrides; omit to clear." };
+        var command = new Command("set-overrides", "Replace a key's parameter overrides.") { db, id, json };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                if (Open(parse.GetValue(db)!).SetOverrides(parse.GetValue(id), parse.GetValue(json))) return 0;
+                Console.Error.WriteLine($"engine keys set-overrides: no key with id {parse.GetValue(id)}.");
+                return 1;
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"engine keys set-overrides: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static SqliteKeyStore Open(string path)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+        return new SqliteKeyStore(path);
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Server.Generation;
+using Server.Hosting;
+using Server.Keys;
+
+namespace Server.Cli;
+
+/// <summary>
+/// <c>engine serve</c>: loads the models through <see cref="HostFactory"/> and runs the OpenAI-compatible
+/// HTTP server until Ctrl+C.
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>
+    /// Builds the engine behind the server. The composition root (Program.cs) replaces it with the real
+    /// engine's adapter; the default stand-in reports not-ready.
+    /// </summary>
+    public static Func<EngineSettings, IModelHost> HostFactory { get; set; } =
+        settings => new UnwiredModelHost(settings.Models.Count == 0 ? ["default"] : [.. settings.Models.Keys]);
+
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--model") { Description = "NAME=DIR, repeatable; default: the built-in model.", AllowMultipleArgumentsPerToken = false };
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback is forced without --keys-db).", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 8000 };
+        var keysDb = new Option<string?>("--keys-db") { Description = "API key database (engine keys create); without it authentication is off." };
+        var maxNumSeqs = new Option<int?>("--max-num-seqs") { Description = "Sequences the scheduler runs at once." };
+        var kvBlocks = new Option<int?>("--kv-blocks") { Description = "KV-cache blocks to allocate." };
+        var chatTemplate = new Option<string?>("--chat-template") { Description = "Jinja chat template file for every model." };
+        var maxBody = new Option<int>("--max-body-mb") { Description = "Request body limit in MiB (413 above).", DefaultValueFactory = _ => 32 };
+        var cors = new Option<string[]>("--cors-origin") { Description = "Allowed CORS origin, repeatable." };
+        var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
+        {
+            models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            Dictionary<string, string> modelDirs;
+            try
+            {
+                modelDirs = ParseModels(parse.GetValue(models) ?? []);
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            var settings = new EngineSettings(modelDirs, parse.GetValue(maxNumSeqs), parse.GetValue(kvBlocks), parse.GetValue(chatTemplate));
+            var options = new ServerOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                MaxRequestBodyBytes = (long)parse.GetValue(maxBody) << 20,
+                CorsOrigins = parse.GetValue(cors) ?? [],
+            };
+            var keys = parse.GetValue(keysDb) is { } path ? new SqliteKeyStore(path) : null;
+            var modelHost = HostFactory(settings);
+            await using var app = ServerApp.Build(options, modelHost, keys);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            ServerApp.LogListening(app, modelHost, keys is null ? "nowhere (auth off)" : parse.GetValue(keysDb)!);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Parses repeated <c>NAME=DIR</c> values; names must be unique.</summary>
+    public static Dictionary<string, string> ParseModels(IEnumerable<string> specs)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == spec.Length - 1)
+                throw new FormatException($"--model '{spec}' must look like NAME=DIR.");
+            if (!result.TryAdd(spec[..eq], spec[(eq + 1)..]))
+                throw new FormatException($"--model name '{spec[..eq]}' is given twice.");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Server.Hosting;
+
+/// <summary>What <c>engine serve</c> hands the engine factory: the models to load and the scheduler/cache sizes.</summary>
+/// <param name="Models">Served name → model directory; empty = the built-in default model.</param>
+/// <param name="MaxNumSeqs">Sequences the scheduler runs at once, or null for the engine default.</param>
+/// <param name="KvBlocks">KV-cache blocks to allocate, or null to size from free memory.</param>
+/// <param name="ChatTemplatePath">A Jinja file overriding every model's chat template, or null.</param>
+public sealed record EngineSettings(
+    IReadOnlyDictionary<string, string> Models, int? MaxNumSeqs, int? KvBlocks, string? ChatTemplatePath);
