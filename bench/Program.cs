@@ -3,7 +3,7 @@
 
 var suites = new SortedDictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
-    ["chat-template"] = ("Jinja chat-template rendering beside Python's Jinja2 on the same template", Bench.Engine.ChatTemplateBench.Run),
+    ["chat-template"] = ("Jinja chat-template rendering beside Python's Jinja2 on the same template", Bench.ChatTemplates.ChatTemplateBench.Run),
     ["compile-time"] = ("C#-to-PTX compile time per kernel: cold, warm and cached", Bench.Kernels.CompileTime.Run),
     ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.CpuForward.CpuForwardBench.Run),
     ["safetensors-load"] = ("safetensors load throughput (mapped, converted, streamed) beside cat > /dev/null", Bench.Loader.SafetensorsLoadBench.Run),

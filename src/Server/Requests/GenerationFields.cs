@@ -48,7 +48,7 @@ public sealed record GenerationFields(
         int max, min;
         try
         {
-            (max, min) = Sampling.ResolveLengths(promptTokens, DefaultMaxTokens ?? maxModelLen - promptTokens);
+            (max, min) = Sampling.ResolveLengths(promptTokens, DefaultMaxTokens ?? maxModelLen - promptTokens, maxModelLen);
         }
         catch (SamplingParamsException e)
         {
