@@ -81,7 +81,7 @@ public sealed class CudaKernelRuntimeTests(CudaContextFixture fixture)
         Assert.Contains($"got {count}", error.Message, StringComparison.Ordinal);
     }
 
-    [CudaFact]
+    [CudaFact(ExecutesPtx = true)]
     public void SelfTestSuite_PassesEveryCase_OnTheDevice()
     {
         using var runtime = new CudaKernelRuntime(fixture.Current());
