@@ -85,30 +85,54 @@ public static class KernelsCommand
             error.WriteLine($"engine kernels: unknown --device '{device}' (cpu, cuda or auto).");
             return 2;
         }
-        var cudaReady = CudaDriver.TryInitialize(out var reason);
-        if (device == "cuda" && !cudaReady)
+        var reason = "";
+        var cuda = device == "cpu" ? null : OpenCuda(out reason);
+        if (device == "cpu")
         {
-            error.WriteLine($"engine kernels: CUDA is not available: {reason}");
-            return 2;
-        }
-        if (device == "cpu" || !cudaReady)
-        {
-            output.WriteLine(device == "cpu"
-                ? "device: cpu (the IR executor, as requested)"
-                : $"device: cpu (the IR executor; CUDA is not available: {reason})");
+            output.WriteLine("device: cpu (the IR executor, as requested)");
             return Report(new CpuRuntime(), output);
         }
-        using var cuda = CudaKernelRuntime.Create(0);
-        output.WriteLine($"device: cuda {cuda.Context.Device} ({(device == "cuda" ? "as requested" : "a CUDA device is present")}), PTX target {cuda.Target.Architecture}");
+        if (cuda is null)
+        {
+            if (device == "cuda")
+            {
+                error.WriteLine($"engine kernels: CUDA is not available: {reason}");
+                return 2;
+            }
+            output.WriteLine($"device: cpu (the IR executor; CUDA is not available: {reason})");
+            return Report(new CpuRuntime(), output);
+        }
+        using (cuda)
+        {
+            output.WriteLine($"device: cuda {cuda.Context.Device} ({(device == "cuda" ? "as requested" : "a CUDA device is present")}), PTX target {cuda.Target.Architecture}");
+            try
+            {
+                return Report(cuda, output);
+            }
+            catch (CudaException e)
+            {
+                // A fault outside any case's own checks (say, freeing after a kernel fault): the suite cannot go on.
+                output.WriteLine($"FAIL  (device error, suite stopped) {e.Message}");
+                return 1;
+            }
+        }
+    }
+
+    /// <summary>Device 0's runtime, or null with the reason (no driver, no device, or an SM older than the compiler's sm_80).</summary>
+    private static CudaKernelRuntime? OpenCuda(out string reason)
+    {
+        if (!CudaDriver.TryInitialize(out reason))
+        {
+            return null;
+        }
         try
         {
-            return Report(cuda, output);
+            return CudaKernelRuntime.Create(0);
         }
-        catch (CudaException e)
+        catch (Exception e) when (e is CudaException or NotSupportedException)
         {
-            // A fault on the device poisons the context: the remaining cases cannot run.
-            output.WriteLine($"FAIL  (device error, suite stopped) {e.Message}");
-            return 1;
+            reason = e.Message;
+            return null;
         }
     }
 
