@@ -7,7 +7,7 @@ namespace Engine.Tests.Lora;
 
 /// <summary>
 /// Unmerged LoRA on the real aidreams260K model: adapter A (rank 4: q, v, gate, down of every layer) and adapter B
-/// (rank 8: k, o, up and q of layers 0, 2, 4), run per sequence in shared forward steps, prefill then decode.
+/// (rank 8: k, o, up and q of layers 0, 2, 3), run per sequence in shared forward steps, prefill then decode.
 /// </summary>
 public sealed class UnmergedLoraTests : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class UnmergedLoraTests : IDisposable
     {
         var c = _checkpoint.Config;
         RandomLoraAdapter.Write(Path.Combine(_root, "a"), c, rank: 4, alpha: 8, seed: 11, [.. Enumerable.Range(0, c.NumLayers)], ["q_proj", "v_proj", "gate_proj", "down_proj"]);
-        RandomLoraAdapter.Write(Path.Combine(_root, "b"), c, rank: 8, alpha: 4, seed: 12, [0, 2, 4], ["q_proj", "k_proj", "o_proj", "up_proj"]);
+        RandomLoraAdapter.Write(Path.Combine(_root, "b"), c, rank: 8, alpha: 4, seed: 12, [0, 2, 3], ["q_proj", "k_proj", "o_proj", "up_proj"]);
         _adapterA = LoraAdapter.Open(Path.Combine(_root, "a"));
         _adapterB = LoraAdapter.Open(Path.Combine(_root, "b"));
     }
