@@ -51,7 +51,8 @@ public sealed class UnmergedLoraTests : IDisposable
         var actual = Run(unmerged, adapter, multiplier);
 
         // W'x with W' = W + c·BA rounded to float32 and Wx + c·B(Ax) are the same sum in a different order and
-        // rounding; over 5 layers the logits (|z| ≲ 20) move by a few float32 ulps, far below the adapter's effect.
+        // rounding; over 4 layers the logits move by a few float32 ulps (measured: at most 3.3e-6 relative to
+        // max(1, |z|)), so 1e-5 leaves a 3× margin yet stays far below the adapter's own effect (> 1e-2).
         for (var s = 0; s < expected.Length; s++)
         {
             for (var i = 0; i < expected[s].Length; i++)
