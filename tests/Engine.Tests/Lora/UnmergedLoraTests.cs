@@ -1,3 +1,5 @@
+using Engine.Backends.Cpu;
+using Engine.Execution;
 using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Model;
@@ -105,6 +107,36 @@ public sealed class UnmergedLoraTests : IDisposable
         }
         Assert.NotEqual(together[^1][0], together[^1][1]); // the multiplier matters
         Assert.NotEqual(together[^1][0], together[^1][2]); // the adapter matters
+    }
+
+    [Fact]
+    public void UnmergedDecodeStep_AllocatesNothing_OnTheCallingThread()
+    {
+        var c = _checkpoint.Config;
+        using var backend = new CpuBackend(threads: 2);
+        var set = new LoraAdapterSet(c, backend, maxRank: 8);
+        set.Add(_adapterA);
+        set.Add(_adapterB);
+        var model = new LlamaModel(c, LlamaWeights.Bind(c, _checkpoint.Weights), backend, maxBatchTokens: 16, maxBatchSeqs: 4, set);
+        var cache = model.AllocateKvCache(numBlocks: 16, blockSize: 4);
+        var batch = new ForwardBatch(16, 4, maxBlocksPerSeq: 4, blockSize: 4);
+        var logits = new float[4 * c.VocabSize];
+        int[] token = [Prompt[0]];
+        int[][] tables = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]];
+        long allocated = 0;
+        for (var position = 0; position < 3; position++)   // step 0 warms up the JIT
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            batch.Clear();
+            batch.AddSequence(token, position, tables[0], computeLogits: true, loraId: 0, loraMultiplier: 0.5f);
+            batch.AddSequence(token, position, tables[1], computeLogits: true, loraId: 0, loraMultiplier: 2f);
+            batch.AddSequence(token, position, tables[2], computeLogits: true);
+            batch.AddSequence(token, position, tables[3], computeLogits: true, loraId: 1, loraMultiplier: 1f);
+            model.Forward(batch, cache, logits);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.Equal(0, allocated);
     }
 
     private ModelHarness Harness() => new(_checkpoint.Config, _checkpoint.Weights, adapters: backend =>
