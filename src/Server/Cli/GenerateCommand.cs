@@ -4,6 +4,7 @@ using System.Text.Json;
 using Engine.Generation;
 using Engine.Model;
 using Engine.Scheduling;
+using Engine.Tokenization;
 
 namespace Server.Cli;
 
@@ -48,7 +49,7 @@ public static class GenerateCommand
             Console.Error.WriteLine(notice);
         }
         using var engine = LlmEngine.Create(loaded.Config, loaded.Weights, new EngineOptions { Threads = o.Threads, MaxNumSeqs = 1 });
-        var promptIds = loaded.Encode(o.Prompt);
+        var promptIds = loaded.Tokenizer.Encode(o.Prompt, addSpecialTokens: true);
         var request = new GenerationRequest(promptIds, o.MaxTokens)
         {
             SamplerFactory = () => o.Temperature > 0 ? new SimpleTemperatureSampler(o.Temperature, o.Seed) : new GreedySampler(),
@@ -56,7 +57,7 @@ public static class GenerateCommand
 
         var generated = new List<int>();
         FinishReason? finish = null;
-        var printed = "";
+        var detokenizer = loaded.Tokenizer.CreateDetokenizer(skipSpecialTokens: true);
         var clock = Stopwatch.StartNew();
         var firstTokenAt = TimeSpan.Zero;
         await foreach (var output in engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
@@ -69,17 +70,11 @@ public static class GenerateCommand
             finish = output.FinishReason;
             if (!o.Json)
             {
-                // print what the decoded text gained, holding back a trailing partial UTF-8 character
-                var text = loaded.Decode(generated);
-                if (text.StartsWith(printed, StringComparison.Ordinal) && !text.EndsWith('\uFFFD'))
-                {
-                    Console.Write(text[printed.Length..]);
-                    printed = text;
-                }
+                Console.Write(detokenizer.Add(output.TokenId));
             }
         }
         var total = clock.Elapsed;
-        var finalText = loaded.Decode(generated);
+        var finalText = loaded.Tokenizer.Decode(generated.ToArray(), skipSpecialTokens: true);
         var prefillPerSecond = promptIds.Length / Math.Max(firstTokenAt.TotalSeconds, 1e-9);
         var decodePerSecond = generated.Count > 1 ? (generated.Count - 1) / Math.Max((total - firstTokenAt).TotalSeconds, 1e-9) : 0;
 
@@ -102,8 +97,7 @@ public static class GenerateCommand
         }
         else
         {
-            Console.Write(finalText.Length > printed.Length && finalText.StartsWith(printed, StringComparison.Ordinal) ? finalText[printed.Length..] : "");
-            Console.WriteLine();
+            Console.WriteLine(detokenizer.Finish());
             await Console.Error.WriteLineAsync(
                 $"[{generated.Count} tokens, finish_reason={(finish == FinishReason.Stop ? "stop" : "length")}, prefill {prefillPerSecond:F1} tok/s, decode {decodePerSecond:F1} tok/s, {engine.BackendName}]").ConfigureAwait(false);
         }
@@ -120,28 +114,25 @@ public static class GenerateCommand
         writer.WriteEndArray();
     }
 
-    /// <summary>A model for the CLI: config, weights, and how to turn text into prompt ids and ids back into text.</summary>
+    /// <summary>A model for the CLI: config, weights and tokenizer, from a directory or the built-in model.</summary>
     private sealed class CliModel : IDisposable
     {
-        private readonly IDisposable? _owner;
+        private readonly ModelCheckpoint? _checkpoint;
 
-        private CliModel(ModelConfig config, Weights weights, Func<string, int[]> encode, Func<IReadOnlyList<int>, string> decode, string? notice, IDisposable? owner)
+        private CliModel(ModelConfig config, Weights weights, Tokenizer tokenizer, string? notice, ModelCheckpoint? checkpoint)
         {
             Config = config;
             Weights = weights;
-            Encode = encode;
-            Decode = decode;
+            Tokenizer = tokenizer;
             Notice = notice;
-            _owner = owner;
+            _checkpoint = checkpoint;
         }
 
         public ModelConfig Config { get; }
 
         public Weights Weights { get; }
 
-        public Func<string, int[]> Encode { get; }
-
-        public Func<IReadOnlyList<int>, string> Decode { get; }
+        public Tokenizer Tokenizer { get; }
 
         /// <summary>A line to show the user before generating (the built-in model's random-weights warning).</summary>
         public string? Notice { get; }
@@ -150,11 +141,13 @@ public static class GenerateCommand
         {
             if (directory is null)
             {
-                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), BuiltinModel.Encode, ids => BuiltinModel.Decode(ids), BuiltinModel.Notice, null);
+                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), BuiltinModel.CreateTokenizer(), BuiltinModel.Notice, null);
             }
-            throw new NotSupportedException($"Loading '{directory}': model directories need Loader's config.json parser and the tokenizer, which are not wired yet.");
+            var tokenizer = Tokenizer.FromDirectory(directory);
+            var checkpoint = ModelCheckpoint.Open(directory);
+            return new CliModel(checkpoint.Config, checkpoint.Weights, tokenizer, null, checkpoint);
         }
 
-        public void Dispose() => _owner?.Dispose();
+        public void Dispose() => _checkpoint?.Dispose();
     }
 }
