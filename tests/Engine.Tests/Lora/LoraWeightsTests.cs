@@ -1,10 +1,8 @@
-using System.Runtime.InteropServices;
 using Convert.Lora;
 using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Model;
 using Loader.Adapters;
-using Loader.Safetensors;
 
 namespace Engine.Tests.Lora;
 
@@ -68,29 +66,14 @@ public sealed class LoraWeightsTests : IDisposable
         return [.. harness.Step((0, Prompt)).SelectMany(l => l)];
     }
 
-    /// <summary>Rank 4, alpha 8, random weights of magnitude ~0.05 on q/v (64→64), gate (64→172) and down (172→64) of layers 0 and 3.</summary>
+    /// <summary>
+    /// Rank 4, alpha 8, random weights of magnitude ~0.05 on q/v (64→64), gate (64→172) and down (172→64) of layers
+    /// 0 and 3; another <paramref name="inFeatures"/> makes an adapter for a wider model (q_proj reads 65 inputs).
+    /// </summary>
     private static void WriteAdapter(string dir, int inFeatures = 64)
     {
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "adapter_config.json"),
-            """{"peft_type": "LORA", "r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj", "gate_proj", "down_proj"], "bias": "none"}""");
-        var random = new Random(5);
-        var tensors = new List<(SafetensorsTensorInfo, ReadOnlyMemory<byte>)>();
-        foreach (var layer in new[] { 0, 3 })
-        {
-            foreach (var (module, outF, inF) in new[] { ("self_attn.q_proj", 64, inFeatures), ("self_attn.v_proj", 64, 64), ("mlp.gate_proj", 172, 64), ("mlp.down_proj", 64, 172) })
-            {
-                var prefix = $"base_model.model.model.layers.{layer}.{module}";
-                tensors.Add(Random(random, $"{prefix}.lora_A.weight", 4, inF));
-                tensors.Add(Random(random, $"{prefix}.lora_B.weight", outF, 4));
-            }
-        }
-        SafetensorsWriter.WriteFile(Path.Combine(dir, "adapter_model.safetensors"), tensors);
-    }
-
-    private static (SafetensorsTensorInfo, ReadOnlyMemory<byte>) Random(Random random, string name, int rows, int cols)
-    {
-        var values = Enumerable.Range(0, rows * cols).Select(_ => (float)(random.NextDouble() - 0.5) / 10).ToArray();
-        return (new SafetensorsTensorInfo(name, SafetensorsDtype.F32, [rows, cols]), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        using var checkpoint = Aidreams260KModel.Open();
+        var shapes = checkpoint.Config with { Dim = inFeatures };
+        RandomLoraAdapter.Write(dir, shapes, rank: 4, alpha: 8, seed: 5, [0, 3], ["q_proj", "v_proj", "gate_proj", "down_proj"]);
     }
 }
