@@ -99,12 +99,13 @@ public sealed class EngineCore : IDisposable
         _scheduler.Update(scheduled, result, _finished);
 
         var sampled = result.SampledTokenIds;
+        var logprobs = result.Logprobs;
         for (var i = 0; i < scheduled.Scheduled.Count; i++)
         {
             var request = scheduled.Scheduled[i].Request;
-            if (sampled[i] >= 0 && _sinks.TryGetValue(request.Id, out var sink))
+            if (sampled[i] != ModelRunnerOutput.NotSampled && _sinks.TryGetValue(request.Id, out var sink))
             {
-                sink.TryWrite(new GenerationOutput(sampled[i], request.FinishReason));
+                sink.TryWrite(Output(request, sampled[i], logprobs[i]));
             }
         }
         foreach (var request in _finished)
@@ -116,6 +117,15 @@ public sealed class EngineCore : IDisposable
         }
         PublishStats();
     }
+
+    private static GenerationOutput Output(Request request, int token, float logprob) =>
+        new(token >= 0 ? token : -1, request.FinishReason)
+        {
+            Logprob = logprob,
+            TopLogprobs = request.NumLogprobs > 0 ? request.TopLogprobs.AsSpan(0, request.TopCount).ToArray() : null,
+            StopTokenId = request.Decision.StopTokenId,
+            KeepTokenText = request.Decision.KeepTokenText,
+        };
 
     private void DrainInbox()
     {
