@@ -25,6 +25,7 @@ public sealed class EngineCore : IDisposable
     private volatile bool _stopping;
     private int _numFreeBlocks;
     private int _numUnfinished;
+    private int _numRunning;
 
     public EngineCore(Scheduler scheduler, ModelRunner runner, KvCacheManager kv)
     {
@@ -40,6 +41,9 @@ public sealed class EngineCore : IDisposable
     public int NumFreeBlocks => Volatile.Read(ref _numFreeBlocks);
 
     public int NumBlocks => _kv.Pool.NumBlocks;
+
+    /// <summary>Requests holding KV blocks after the last step.</summary>
+    public int NumRunningRequests => Volatile.Read(ref _numRunning);
 
     /// <summary>Requests queued or running after the last step.</summary>
     public int NumUnfinishedRequests => Volatile.Read(ref _numUnfinished);
@@ -148,6 +152,7 @@ public sealed class EngineCore : IDisposable
     {
         Volatile.Write(ref _numFreeBlocks, _kv.NumFreeBlocks);
         Volatile.Write(ref _numUnfinished, _scheduler.NumWaiting + _scheduler.NumRunning);
+        Volatile.Write(ref _numRunning, _scheduler.NumRunning);
     }
 
     private void FailAll(Exception error)

@@ -6,11 +6,14 @@ namespace Server.Generation;
 /// The sampling fields of a request after the server's validation (samplers.md §13), plus the merged body
 /// they came from so the engine can read every other field with <c>SamplingParams.FromJson(Body)</c>.
 /// </summary>
-/// <remarks>Interim: the engine's <c>Engine.Sampling.SamplingParams</c> replaces the typed members.</remarks>
+/// <remarks>The typed members mirror <see cref="Params"/> for the server's own use (and its tests' fake host).</remarks>
 public sealed record SamplingSettings
 {
     /// <summary>The request body with the key's overrides merged in (a JSON object).</summary>
     public required JsonElement Body { get; init; }
+
+    /// <summary>The engine's parsed parameters (n and best_of as the server resolved them); null: parse <see cref="Body"/>.</summary>
+    public Engine.Sampling.SamplingParams? Params { get; init; }
 
     public double Temperature { get; init; } = 1.0;
     public double TopP { get; init; } = 1.0;

@@ -12,7 +12,7 @@ public sealed class RequestErrorsTests
     {
         { """{"model": "tiny", "prompt": "x", "temperature": "hot"}""", "temperature", "temperature must be a number" },
         { """{"model": "tiny", "prompt": "x", "top_p": 1.5}""", "top_p", "top_p must be in (0, 1], got 1.5." },
-        { """{"model": "tiny", "prompt": "x", "temperature": -1}""", "temperature", "temperature must be >= 0" },
+        { """{"model": "tiny", "prompt": "x", "temperature": -1}""", "temperature", "temperature must be at least 0, got -1." },
         { """{"model": "tiny", "prompt": "x", "n": 1.5}""", "n", "n must be an integer, got 1.5." },
         { """{"model": "tiny", "prompt": "x", "n": 0}""", "n", null },
         { """{"model": "tiny", "prompt": "x", "max_tokens": 0}""", "max_tokens", null },
@@ -26,7 +26,7 @@ public sealed class RequestErrorsTests
         { """{"model": "tiny", "prompt": "x", "best_of": 1, "n": 2}""", "best_of", null },
         { """{"model": "tiny", "prompt": "x", "temperature": 0, "n": 2}""", "n", null },
         { """{"model": "tiny", "prompt": "x", "stop": ["a", ""]}""", "stop", null },
-        { """{"model": "tiny", "prompt": "x", "stop_token_ids": [5, 300]}""", "stop_token_ids", "stop_token_ids[1] must be a token id in [0, 258), got 300." },
+        { """{"model": "tiny", "prompt": "x", "stop_token_ids": [5, 300]}""", "stop_token_ids", "stop_token_ids must hold token ids in [0, 258)" },
         { """{"model": "tiny", "prompt": "x", "seed": [1, 2]}""", "seed", null },
         { """{"model": "tiny", "prompt": "x", "multiplier": 3}""", "multiplier", "multiplier must be one of 0.5, 1, 2, 4, got 3." },
         { """{"model": "tiny", "prompt": "x", "mirostat_mode": 1}""", "mirostat_mode", null },
