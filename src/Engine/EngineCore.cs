@@ -25,6 +25,7 @@ public sealed class EngineCore : IDisposable
     private volatile bool _stopping;
     private int _numFreeBlocks;
     private int _numUnfinished;
+    private int _numRunning;
 
     public EngineCore(Scheduler scheduler, ModelRunner runner, KvCacheManager kv)
     {
@@ -40,6 +41,9 @@ public sealed class EngineCore : IDisposable
     public int NumFreeBlocks => Volatile.Read(ref _numFreeBlocks);
 
     public int NumBlocks => _kv.Pool.NumBlocks;
+
+    /// <summary>Requests holding KV blocks after the last step.</summary>
+    public int NumRunningRequests => Volatile.Read(ref _numRunning);
 
     /// <summary>Requests queued or running after the last step.</summary>
     public int NumUnfinishedRequests => Volatile.Read(ref _numUnfinished);
@@ -99,12 +103,13 @@ public sealed class EngineCore : IDisposable
         _scheduler.Update(scheduled, result, _finished);
 
         var sampled = result.SampledTokenIds;
+        var logprobs = result.Logprobs;
         for (var i = 0; i < scheduled.Scheduled.Count; i++)
         {
             var request = scheduled.Scheduled[i].Request;
-            if (sampled[i] >= 0 && _sinks.TryGetValue(request.Id, out var sink))
+            if (sampled[i] != ModelRunnerOutput.NotSampled && _sinks.TryGetValue(request.Id, out var sink))
             {
-                sink.TryWrite(new GenerationOutput(sampled[i], request.FinishReason));
+                sink.TryWrite(Output(request, sampled[i], logprobs[i]));
             }
         }
         foreach (var request in _finished)
@@ -116,6 +121,15 @@ public sealed class EngineCore : IDisposable
         }
         PublishStats();
     }
+
+    private static GenerationOutput Output(Request request, int token, float logprob) =>
+        new(token >= 0 ? token : -1, request.FinishReason)
+        {
+            Logprob = logprob,
+            TopLogprobs = request.NumLogprobs > 0 ? request.TopLogprobs.AsSpan(0, request.TopCount).ToArray() : null,
+            StopTokenId = request.Decision.StopTokenId,
+            KeepTokenText = request.Decision.KeepTokenText,
+        };
 
     private void DrainInbox()
     {
@@ -138,6 +152,7 @@ public sealed class EngineCore : IDisposable
     {
         Volatile.Write(ref _numFreeBlocks, _kv.NumFreeBlocks);
         Volatile.Write(ref _numUnfinished, _scheduler.NumWaiting + _scheduler.NumRunning);
+        Volatile.Write(ref _numRunning, _scheduler.NumRunning);
     }
 
     private void FailAll(Exception error)

@@ -1,13 +1,14 @@
 using Engine.Backends;
 using Engine.KvCache;
 using Engine.Model;
+using Engine.Sampling;
 using Engine.Scheduling;
 
 namespace Engine.Execution;
 
 /// <summary>
 /// Executes a <see cref="SchedulerOutput"/>: flattens it into the <see cref="ForwardBatch"/> (tokens, positions,
-/// slot mapping, block tables), runs the model, and samples the requests whose last known token was computed.
+/// slot mapping, block tables), runs the model, and samples (each request with its own seeded <see cref="SequenceSampler"/>) the requests whose last known token was computed.
 /// It makes no policy decisions. Buffers are allocated once at the largest batch.
 /// </summary>
 public sealed class ModelRunner
@@ -58,7 +59,10 @@ public sealed class ModelRunner
             }
             var request = requests[i].Request;
             var logits = _logits.AsSpan(_logitRowOf[i] * vocab, vocab);
-            _output.Set(i, request.Sampler.Sample(logits, request.PromptTokenIds, request.OutputTokenIds));
+            // the sampler is seeded by (seed, choice, step), so its draw does not depend on the batch
+            var sample = request.Sampler.SampleWithLogprobs(logits, request.PromptTokenIds, request.OutputTokenIds, request.TopLogprobs);
+            request.TopCount = sample.TopCount;
+            _output.Set(i, sample.TokenId == SequenceSampler.NoToken ? ModelRunnerOutput.NoTokenLeft : sample.TokenId, sample.Logprob);
         }
         return _output;
     }

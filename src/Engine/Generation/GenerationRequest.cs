@@ -3,12 +3,18 @@ using Engine.Sampling;
 namespace Engine.Generation;
 
 /// <summary>
-/// A tokenised prompt and how to continue it. <see cref="SamplerFactory"/> makes the request's own sampler (one
-/// per sequence; null means greedy). <see cref="StopTokenIds"/> null means the model's eos ids.
+/// One sequence to generate, at token level: a tokenised prompt, its token limit and its <see cref="Sampling"/>
+/// parameters (default: greedy). <see cref="Seed"/> and <see cref="Choice"/> are the sequence's RNG identity
+/// (<see cref="SamplingParams.RngIdentity"/>), so the same identity gives the same tokens whatever the batch.
 /// </summary>
 public sealed record GenerationRequest(IReadOnlyList<int> PromptTokenIds, int MaxTokens)
 {
-    public Func<ISequenceSampler>? SamplerFactory { get; init; }
+    /// <summary>Temperature 0: argmax, the first index winning ties (llama2.c's greedy).</summary>
+    public static SamplingParams Greedy { get; } = new() { Temperature = 0f };
 
-    public IReadOnlyList<int>? StopTokenIds { get; init; }
+    public SamplingParams Sampling { get; init; } = Greedy;
+
+    public long Seed { get; init; }
+
+    public int Choice { get; init; }
 }

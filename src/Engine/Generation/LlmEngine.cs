@@ -5,7 +5,9 @@ using Engine.Backends.Cpu;
 using Engine.Execution;
 using Engine.KvCache;
 using Engine.Model;
+using Engine.Sampling;
 using Engine.Scheduling;
+using Engine.Tokenization;
 
 namespace Engine.Generation;
 
@@ -14,32 +16,48 @@ namespace Engine.Generation;
 /// scheduler, runner and <see cref="EngineCore"/> thread; each <see cref="Submit"/> gets its own channel, and
 /// cancelling the token aborts the request and frees its blocks at the next step.
 /// </summary>
-public sealed class LlmEngine : IDisposable
+public sealed partial class LlmEngine : IDisposable
 {
     private readonly IBackend _backend;
+    private readonly SamplerSetup _samplerSetup;
+    // every sequence is sampled on the core thread, one at a time, so they share one scratch workspace
+    private readonly SamplerWorkspace _samplerWorkspace;
     private long _nextId;
 
-    private LlmEngine(ModelConfig config, IBackend backend, EngineCore core)
+    private LlmEngine(ModelConfig config, IBackend backend, EngineCore core, Tokenizer? tokenizer)
     {
         Config = config;
         _backend = backend;
         Core = core;
+        Tokenizer = tokenizer;
+        _samplerSetup = new SamplerSetup(config.VocabSize, config.EosTokenIds)
+        {
+            TokenizerVocabSize = tokenizer is null ? null : Math.Min(tokenizer.VocabSize, config.VocabSize),
+            Encode = tokenizer is null ? null : text => tokenizer.Encode(text, addSpecialTokens: false),
+        };
+        _samplerWorkspace = new SamplerWorkspace(config.VocabSize);
     }
 
     public ModelConfig Config { get; }
+
+    /// <summary>The model's tokenizer (text output, stop strings, <c>bad_words</c>); null for token-only use.</summary>
+    public Tokenizer? Tokenizer { get; }
+
+    /// <summary>What the samplers know about the model (vocabulary, EOS ids, the tokenizer's encoder).</summary>
+    public SamplerSetup SamplerSetup => _samplerSetup;
 
     public EngineCore Core { get; }
 
     public string BackendName => _backend.Name;
 
     /// <summary>Builds an engine on the CPU backend (the backend is owned and disposed by the engine).</summary>
-    public static LlmEngine Create(ModelConfig config, Weights weights, EngineOptions? options = null)
+    public static LlmEngine Create(ModelConfig config, Weights weights, EngineOptions? options = null, Tokenizer? tokenizer = null)
     {
         options ??= new EngineOptions();
         var backend = new CpuBackend(options.Threads);
         try
         {
-            return Create(config, weights, backend, options);
+            return Create(config, weights, backend, options, tokenizer);
         }
         catch
         {
@@ -48,7 +66,7 @@ public sealed class LlmEngine : IDisposable
         }
     }
 
-    public static LlmEngine Create(ModelConfig config, Weights weights, IBackend backend, EngineOptions options)
+    public static LlmEngine Create(ModelConfig config, Weights weights, IBackend backend, EngineOptions options, Tokenizer? tokenizer = null)
     {
         config.Validate();
         var model = new LlamaModel(config, LlamaWeights.Bind(config, weights), backend, options.MaxNumBatchedTokens, options.MaxNumSeqs);
@@ -61,11 +79,12 @@ public sealed class LlmEngine : IDisposable
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
         var runner = new ModelRunner(model, kv, cache);
         var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv);
-        return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv));
+        return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv), tokenizer);
     }
 
     /// <summary>
-    /// Queues <paramref name="request"/> and returns the reader of its tokens; the channel completes after the
+    /// Queues one sequence and returns the reader of its tokens, sampled with its own seeded
+    /// <see cref="SequenceSampler"/> and finished by its <see cref="StopConditions"/>; the channel completes after the
     /// token carrying the finish reason, or when the request is aborted through <paramref name="cancellationToken"/>.
     /// Throws <see cref="PromptTooLongException"/> when the prompt exceeds the context, and
     /// <see cref="ArgumentOutOfRangeException"/> for a token id outside the vocabulary.
@@ -86,8 +105,11 @@ public sealed class LlmEngine : IDisposable
         }
 
         var id = new RequestId(Interlocked.Increment(ref _nextId));
-        var sampler = request.SamplerFactory?.Invoke() ?? new GreedySampler();
-        var engineRequest = new Request(id, prompt, request.MaxTokens, request.StopTokenIds ?? Config.EosTokenIds, sampler);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxTokens);
+        var sampler = new SequenceSampler(new SamplerChain(request.Sampling, _samplerSetup), request.Seed, request.Choice, _samplerWorkspace);
+        // the last sampled token is never fed back, so a sequence may end one token past the context
+        var stop = new StopConditions(request.Sampling, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
+        var engineRequest = new Request(id, prompt, sampler, stop, request.Sampling.Logprobs ?? -1);
         var channel = Channel.CreateUnbounded<GenerationOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         if (cancellationToken.CanBeCanceled)
         {

@@ -5,40 +5,59 @@ namespace Engine.Scheduling;
 
 /// <summary>
 /// One sequence being generated: its tokens (prompt then output), how many of them are already in the KV cache
-/// (<see cref="NumComputedTokens"/>), its limits and its sampler. The scheduler and runner own it on the core thread.
+/// (<see cref="NumComputedTokens"/>), its sampler and its token-level stop rules. The scheduler and runner own it
+/// on the core thread.
 /// </summary>
 public sealed class Request
 {
     private readonly List<int> _tokens;
-    private readonly HashSet<int> _stopTokenIds;
 
-    public Request(RequestId id, IReadOnlyList<int> promptTokenIds, int maxTokens, IEnumerable<int> stopTokenIds, ISequenceSampler sampler)
+    /// <param name="numLogprobs">Top alternatives to report per sampled token; −1 reports none.</param>
+    public Request(RequestId id, IReadOnlyList<int> promptTokenIds, SequenceSampler sampler, StopConditions stop, int numLogprobs = -1)
     {
+        ArgumentNullException.ThrowIfNull(promptTokenIds);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(stop);
         if (promptTokenIds.Count == 0)
         {
             throw new ArgumentException("A request needs at least one prompt token.", nameof(promptTokenIds));
         }
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens);
         Id = id;
         NumPromptTokens = promptTokenIds.Count;
-        _tokens = new List<int>(promptTokenIds.Count + Math.Min(maxTokens, 4096));
+        _tokens = new List<int>(promptTokenIds.Count + 256);
         _tokens.AddRange(promptTokenIds);
-        MaxTokens = maxTokens;
-        _stopTokenIds = [.. stopTokenIds];
         Sampler = sampler;
+        Stop = stop;
+        NumLogprobs = numLogprobs;
+        TopLogprobs = numLogprobs > 0 ? new TokenLogprob[numLogprobs] : [];
     }
 
     public RequestId Id { get; }
 
     public int NumPromptTokens { get; }
 
-    public int MaxTokens { get; }
+    public SequenceSampler Sampler { get; }
 
-    public ISequenceSampler Sampler { get; }
+    /// <summary>EOS, stop tokens, min_tokens, max_tokens and the context limit (samplers.md §9).</summary>
+    public StopConditions Stop { get; }
+
+    /// <summary>Top alternatives reported per token (−1: no logprobs, 0: only the sampled token's).</summary>
+    public int NumLogprobs { get; }
+
+    /// <summary>The last sampled token's best alternatives (the first <see cref="TopCount"/> entries are valid).</summary>
+    public TokenLogprob[] TopLogprobs { get; }
+
+    public int TopCount { get; internal set; }
+
+    /// <summary>Sum of the sampled tokens' final-distribution log-probabilities (best_of ranks by it, §8.4).</summary>
+    public double CumulativeLogprob { get; internal set; }
 
     public RequestStatus Status { get; internal set; } = RequestStatus.Waiting;
 
     public FinishReason? FinishReason { get; internal set; }
+
+    /// <summary>How the request finished at token level (stop token id, whether the last token's text is kept).</summary>
+    public StopDecision Decision { get; internal set; } = StopDecision.Continue;
 
     /// <summary>Tokens whose keys and values are in the KV cache (reset to 0 on preemption: they are recomputed).</summary>
     public int NumComputedTokens { get; internal set; }
@@ -52,8 +71,6 @@ public sealed class Request
     public ReadOnlySpan<int> PromptTokenIds => AllTokenIds[..NumPromptTokens];
 
     public ReadOnlySpan<int> OutputTokenIds => AllTokenIds[NumPromptTokens..];
-
-    public bool IsStopToken(int tokenId) => _stopTokenIds.Contains(tokenId);
 
     internal void AppendOutput(int tokenId) => _tokens.Add(tokenId);
 }

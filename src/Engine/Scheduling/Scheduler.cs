@@ -1,4 +1,5 @@
 using Engine.KvCache;
+using Engine.Sampling;
 
 namespace Engine.Scheduling;
 
@@ -117,13 +118,14 @@ public sealed class Scheduler
     }
 
     /// <summary>
-    /// Applies one step's results: advances computed tokens, appends sampled tokens, and finishes requests on a
-    /// stop token (kept as the last output token), max tokens, or the context length; finished requests free
-    /// their blocks and are added to <paramref name="finished"/>.
+    /// Applies one step's results: advances computed tokens, appends sampled tokens, and finishes requests by their
+    /// <see cref="Request.Stop"/> rules (EOS or stop token, kept as the last output token; max tokens; the context)
+    /// or when the samplers left no token; finished requests free their blocks and are added to <paramref name="finished"/>.
     /// </summary>
     public void Update(SchedulerOutput scheduled, ModelRunnerOutput result, List<Request> finished)
     {
         var sampled = result.SampledTokenIds;
+        var logprobs = result.Logprobs;
         for (var i = 0; i < scheduled.Scheduled.Count; i++)
         {
             var (request, n) = scheduled.Scheduled[i];
@@ -133,19 +135,31 @@ public sealed class Scheduler
             }
             request.NumComputedTokens += n;
             var token = sampled[i];
-            if (token < 0)
+            if (token == ModelRunnerOutput.NotSampled)
             {
                 continue;
             }
-            request.AppendOutput(token);
-            FinishReason? reason =
-                request.IsStopToken(token) ? FinishReason.Stop
-                : request.NumOutputTokens >= request.MaxTokens || request.NumTokens > Config.MaxModelLen ? FinishReason.Length
-                : null;
-            if (reason is { } r)
+            if (token == ModelRunnerOutput.NoTokenLeft)
             {
+                request.Decision = new StopDecision(StopKind.Eos, null, false);
                 _running.Remove(request);
-                Finish(request, r);
+                Finish(request, FinishReason.Stop);
+                finished.Add(request);
+                continue;
+            }
+            request.AppendOutput(token);
+            request.CumulativeLogprob += logprobs[i];
+            var decision = request.Stop.Check(token, request.NumOutputTokens, request.NumPromptTokens);
+            if (decision.Kind == StopKind.None && request.NumTokens > Config.MaxModelLen)
+            {
+                // the cache's own limit: the last token (one past the context) is sampled but never fed back
+                decision = new StopDecision(StopKind.Length, null, true);
+            }
+            if (decision.Kind != StopKind.None)
+            {
+                request.Decision = decision;
+                _running.Remove(request);
+                Finish(request, decision.Kind == StopKind.Length ? FinishReason.Length : FinishReason.Stop);
                 finished.Add(request);
             }
         }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Engine.Generation;
 using Engine.Model;
+using Engine.Sampling;
 using Engine.Scheduling;
 using Engine.Tokenization;
 
@@ -48,35 +50,40 @@ public static class GenerateCommand
         {
             Console.Error.WriteLine(notice);
         }
-        using var engine = LlmEngine.Create(loaded.Config, loaded.Weights, new EngineOptions { Threads = o.Threads, MaxNumSeqs = 1 });
-        var promptIds = loaded.Tokenizer.Encode(o.Prompt, addSpecialTokens: true);
-        var request = new GenerationRequest(promptIds, o.MaxTokens)
+        using var engine = LlmEngine.Create(loaded.Config, loaded.Weights, new EngineOptions { Threads = o.Threads, MaxNumSeqs = 1 }, loaded.Tokenizer);
+        var promptIds = loaded.Tokenizer.Encode(o.Prompt);
+        var sampling = new SamplingParams { Temperature = o.Temperature, Seed = o.Seed }.Validate();
+        var maxTokens = Math.Min(o.MaxTokens, loaded.Config.MaxContext + 1 - promptIds.Length);
+        if (maxTokens <= 0)
         {
-            SamplerFactory = () => o.Temperature > 0 ? new SimpleTemperatureSampler(o.Temperature, o.Seed) : new GreedySampler(),
-        };
+            await Console.Error.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
+            return 2;
+        }
+        var request = new EngineRequest(promptIds, sampling, maxTokens);
 
         var generated = new List<int>();
+        var text = new StringBuilder();
         FinishReason? finish = null;
-        var detokenizer = loaded.Tokenizer.CreateDetokenizer(skipSpecialTokens: true);
         var clock = Stopwatch.StartNew();
         var firstTokenAt = TimeSpan.Zero;
         await foreach (var output in engine.GenerateAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            if (generated.Count == 0)
+            if (generated.Count == 0 && output.TokenIds.Count > 0)
             {
                 firstTokenAt = clock.Elapsed;
             }
-            generated.Add(output.TokenId);
-            finish = output.FinishReason;
+            generated.AddRange(output.TokenIds);
+            text.Append(output.Text);
+            finish = output.FinishReason ?? finish;
             if (!o.Json)
             {
-                Console.Write(detokenizer.Add(output.TokenId));
+                Console.Write(output.Text);
             }
         }
         var total = clock.Elapsed;
-        var finalText = loaded.Tokenizer.Decode(generated.ToArray(), skipSpecialTokens: true);
         var prefillPerSecond = promptIds.Length / Math.Max(firstTokenAt.TotalSeconds, 1e-9);
         var decodePerSecond = generated.Count > 1 ? (generated.Count - 1) / Math.Max((total - firstTokenAt).TotalSeconds, 1e-9) : 0;
+        var finishText = finish switch { FinishReason.Stop => "stop", FinishReason.Length => "length", _ => "abort" };
 
         if (o.Json)
         {
@@ -87,8 +94,8 @@ public static class GenerateCommand
                 writer.WriteString("model", loaded.Config.Name);
                 WriteIds(writer, "prompt_token_ids", promptIds);
                 WriteIds(writer, "token_ids", generated);
-                writer.WriteString("text", finalText);
-                writer.WriteString("finish_reason", finish == FinishReason.Stop ? "stop" : "length");
+                writer.WriteString("text", text.ToString());
+                writer.WriteString("finish_reason", finishText);
                 writer.WriteNumber("prefill_tokens_per_s", Math.Round(prefillPerSecond, 2));
                 writer.WriteNumber("decode_tokens_per_s", Math.Round(decodePerSecond, 2));
                 writer.WriteEndObject();
@@ -97,9 +104,9 @@ public static class GenerateCommand
         }
         else
         {
-            Console.WriteLine(detokenizer.Finish());
+            Console.WriteLine();
             await Console.Error.WriteLineAsync(
-                $"[{generated.Count} tokens, finish_reason={(finish == FinishReason.Stop ? "stop" : "length")}, prefill {prefillPerSecond:F1} tok/s, decode {decodePerSecond:F1} tok/s, {engine.BackendName}]").ConfigureAwait(false);
+                $"[{generated.Count} tokens, finish_reason={finishText}, prefill {prefillPerSecond:F1} tok/s, decode {decodePerSecond:F1} tok/s, {engine.BackendName}]").ConfigureAwait(false);
         }
         return 0;
     }
@@ -114,40 +121,36 @@ public static class GenerateCommand
         writer.WriteEndArray();
     }
 
-    /// <summary>A model for the CLI: config, weights and tokenizer, from a directory or the built-in model.</summary>
-    private sealed class CliModel : IDisposable
+    /// <summary>A model for the CLI: config, weights and tokenizer (the checkpoint stays open while in use).</summary>
+    private sealed class CliModel(ModelConfig config, Weights weights, Tokenizer tokenizer, string? notice, IDisposable? owner) : IDisposable
     {
-        private readonly ModelCheckpoint? _checkpoint;
+        public ModelConfig Config { get; } = config;
 
-        private CliModel(ModelConfig config, Weights weights, Tokenizer tokenizer, string? notice, ModelCheckpoint? checkpoint)
-        {
-            Config = config;
-            Weights = weights;
-            Tokenizer = tokenizer;
-            Notice = notice;
-            _checkpoint = checkpoint;
-        }
+        public Weights Weights { get; } = weights;
 
-        public ModelConfig Config { get; }
-
-        public Weights Weights { get; }
-
-        public Tokenizer Tokenizer { get; }
+        public Tokenizer Tokenizer { get; } = tokenizer;
 
         /// <summary>A line to show the user before generating (the built-in model's random-weights warning).</summary>
-        public string? Notice { get; }
+        public string? Notice { get; } = notice;
 
         public static CliModel Load(string? directory)
         {
             if (directory is null)
             {
-                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), BuiltinModel.CreateTokenizer(), BuiltinModel.Notice, null);
+                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), Tokenizer.FromJson(BuiltinTokenizerJson.Create()), BuiltinModel.Notice, null);
             }
-            var tokenizer = Tokenizer.FromDirectory(directory);
             var checkpoint = ModelCheckpoint.Open(directory);
-            return new CliModel(checkpoint.Config, checkpoint.Weights, tokenizer, null, checkpoint);
+            try
+            {
+                return new CliModel(checkpoint.Config, checkpoint.Weights, Tokenizer.FromDirectory(directory), null, checkpoint);
+            }
+            catch
+            {
+                checkpoint.Dispose();
+                throw;
+            }
         }
 
-        public void Dispose() => _checkpoint?.Dispose();
+        public void Dispose() => owner?.Dispose();
     }
 }

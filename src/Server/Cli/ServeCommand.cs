@@ -12,11 +12,10 @@ namespace Server.Cli;
 public static class ServeCommand
 {
     /// <summary>
-    /// Builds the engine behind the server. The composition root (Program.cs) replaces it with the real
-    /// engine's adapter; the default stand-in reports not-ready.
+    /// Builds the engine behind the server: by default the real engine (<see cref="EngineModelHost"/>), the
+    /// built-in random-weight model when no <c>--model</c> is given.
     /// </summary>
-    public static Func<EngineSettings, IModelHost> HostFactory { get; set; } =
-        settings => new UnwiredModelHost(settings.Models.Count == 0 ? ["default"] : [.. settings.Models.Keys]);
+    public static Func<EngineSettings, IModelHost> HostFactory { get; set; } = EngineModelHost.Load;
 
     public static Command Create()
     {
@@ -55,6 +54,7 @@ public static class ServeCommand
             };
             var keys = parse.GetValue(keysDb) is { } path ? new SqliteKeyStore(path) : null;
             var modelHost = HostFactory(settings);
+            using var owned = modelHost as IDisposable;
             await using var app = ServerApp.Build(options, modelHost, keys);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             ServerApp.LogListening(app, modelHost, keys is null ? "nowhere (auth off)" : parse.GetValue(keysDb)!);

@@ -1,5 +1,6 @@
 using Engine.Generation;
 using Engine.KvCache;
+using Engine.Sampling;
 using Engine.Scheduling;
 using FsCheck;
 using FsCheck.Fluent;
@@ -9,8 +10,15 @@ namespace Engine.Tests.Scheduling;
 /// <summary>Scheduler tests without a model: hand-made runner outputs, as vLLM's test_scheduler.py.</summary>
 public sealed class SchedulerTests
 {
-    private static Request NewRequest(long id, int promptLength, int maxTokens = 100, int[]? stop = null) =>
-        new(new RequestId(id), Enumerable.Range(10, promptLength).ToArray(), maxTokens, stop ?? [], new GreedySampler());
+    private static readonly SamplerSetup Setup = new(64, []);
+
+    // greedy with only the given stop tokens; the context limit is the scheduler's (int.MaxValue here)
+    private static Request NewRequest(long id, int promptLength, int maxTokens = 100, int[]? stop = null)
+    {
+        var sampling = GenerationRequest.Greedy with { StopTokenIds = stop ?? [] };
+        return new(new RequestId(id), Enumerable.Range(10, promptLength).ToArray(), SequenceSampler.Create(sampling, Setup, seed: 0),
+            new StopConditions(sampling, [], maxTokens, int.MaxValue));
+    }
 
     // What a runner would return: token `next` for every request whose known tokens are all computed after this step.
     private static ModelRunnerOutput Run(SchedulerOutput output, int next = 5)
@@ -161,7 +169,8 @@ public sealed class SchedulerTests
         {
             var kv = new KvCacheManager(6, 4);
             var scheduler = new Scheduler(new SchedulerConfig(7, 3, 24), kv);
-            var requests = spec.Take(8).Select((s, i) => NewRequest(i, 1 + Math.Abs(s % 12), maxTokens: 1 + Math.Abs(s / 7 % 8))).ToList();
+            var maxTokens = spec.Take(8).Select(s => 1 + Math.Abs(s / 7 % 8)).ToArray();
+            var requests = spec.Take(8).Select((s, i) => NewRequest(i, 1 + Math.Abs(s % 12), maxTokens[i])).ToList();
             requests.ForEach(scheduler.Add);
             for (var step = 0; step < 1000 && scheduler.HasUnfinishedRequests; step++)
             {
@@ -178,7 +187,7 @@ public sealed class SchedulerTests
             }
             return !scheduler.HasUnfinishedRequests
                 && kv.NumFreeBlocks == 6
-                && requests.All(r => r.FinishReason == FinishReason.Length && r.NumOutputTokens == Math.Min(r.MaxTokens, 25 - r.NumPromptTokens));
+                && requests.Select((r, i) => r.FinishReason == FinishReason.Length && r.NumOutputTokens == Math.Min(maxTokens[i], 25 - r.NumPromptTokens)).All(ok => ok);
         }).QuickCheckThrowOnFailure();
     }
 }

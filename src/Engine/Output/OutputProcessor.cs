@@ -1,0 +1,117 @@
+using System.Text;
+using Engine.Generation;
+using Engine.Sampling;
+using Engine.Scheduling;
+using Engine.Tokenization;
+
+namespace Engine.Output;
+
+/// <summary>
+/// Turns one choice's token stream into text outputs, off the core thread: incremental detokenisation
+/// (<c>skip_special_tokens</c>), stop strings with hold-back (<c>include_stop_str_in_output</c>, checked only from
+/// <c>min_tokens</c> on), logprobs, finish_reason and stop_reason. It also keeps the whole choice for best_of ranking.
+/// </summary>
+public sealed class OutputProcessor
+{
+    private readonly IncrementalDetokenizer? _detokenizer;
+    private readonly StopStrings _stops;
+    private readonly StopConditions _conditions;
+    private readonly bool _wantLogprobs;
+    private readonly List<int> _allTokens = [];
+    private readonly List<SampleLogprobs> _allLogprobs = [];
+    private readonly StringBuilder _allText = new();
+    private int _generated;
+    private int? _lastStopTokenId;
+
+    /// <param name="tokenizer">Null, or <c>detokenize = false</c>: no text, and stop strings never match.</param>
+    public OutputProcessor(int choice, long seed, SamplingParams parameters, Tokenizer? tokenizer, StopConditions conditions)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Choice = choice;
+        Seed = seed;
+        _detokenizer = parameters.Detokenize ? tokenizer?.CreateDetokenizer(parameters.SkipSpecialTokens) : null;
+        _stops = new StopStrings(_detokenizer is null ? [] : parameters.Stop, parameters.IncludeStopStrInOutput);
+        _conditions = conditions;
+        _wantLogprobs = parameters.Logprobs is not null;
+    }
+
+    public int Choice { get; }
+
+    public long Seed { get; }
+
+    public double CumulativeLogprob { get; private set; }
+
+    public FinishReason? FinishReason { get; private set; }
+
+    /// <summary>True once a stop string matched: the caller aborts the sequence (its later tokens are dropped).</summary>
+    public bool StoppedByString => _stops.Stopped;
+
+    /// <summary>Processes one token from the core thread.</summary>
+    public RequestOutput Process(GenerationOutput output)
+    {
+        if (FinishReason is not null)
+        {
+            return Delta("", [], null, null);
+        }
+        int[] ids = [];
+        SampleLogprobs[]? logprobs = null;
+        var piece = "";
+        if (output.TokenId >= 0)
+        {
+            ids = [output.TokenId];
+            _generated++;
+            CumulativeLogprob += output.Logprob;
+            if (_wantLogprobs)
+            {
+                logprobs = [new SampleLogprobs(output.TokenId, output.Logprob, output.TopLogprobs ?? [])];
+            }
+            if (_detokenizer is not null && (output.FinishReason is null || output.KeepTokenText))
+            {
+                piece = _detokenizer.Add(output.TokenId);
+            }
+        }
+        if (output.FinishReason is not null && _detokenizer is not null)
+        {
+            piece += _detokenizer.Finish();
+        }
+        var result = _stops.Append(piece, _conditions.CheckStopStrings(_generated));
+        var text = result.Emit;
+        if (result.Stopped)
+        {
+            FinishReason = Scheduling.FinishReason.Stop;
+            return Delta(text, ids, logprobs, null, result.StopReason);
+        }
+        if (output.FinishReason is { } reason)
+        {
+            text += _stops.Flush();
+            FinishReason = reason;
+            return Delta(text, ids, logprobs, output.StopTokenId);
+        }
+        return Delta(text, ids, logprobs, null);
+    }
+
+    /// <summary>The sequence ended without a finish (aborted): flushes what was held back, finish "abort".</summary>
+    public RequestOutput Abort()
+    {
+        var text = _detokenizer is null ? "" : _stops.Append(_detokenizer.Finish(), checkStops: false).Emit + _stops.Flush();
+        FinishReason = Scheduling.FinishReason.Abort;
+        return Delta(text, [], null, null);
+    }
+
+    /// <summary>The whole choice as one output (best_of returns the winners this way), relabelled <paramref name="rank"/>.</summary>
+    public RequestOutput Whole(int rank) =>
+        new(rank, _allText.ToString(), _allTokens, _wantLogprobs ? _allLogprobs : null, FinishReason, _stops.StopReason,
+            _lastStopTokenId, Seed, CumulativeLogprob);
+
+    private RequestOutput Delta(string text, int[] ids, SampleLogprobs[]? logprobs, int? stopTokenId, string? stopString = null)
+    {
+        _allText.Append(text);
+        _allTokens.AddRange(ids);
+        if (logprobs is not null)
+        {
+            _allLogprobs.AddRange(logprobs);
+        }
+        _lastStopTokenId ??= stopTokenId;
+        return new RequestOutput(Choice, text, ids, logprobs, FinishReason, stopString, stopTokenId, Seed, CumulativeLogprob);
+    }
+}
