@@ -1,6 +1,5 @@
 using Server.Cli;
 
-// The `engine` executable: every subcommand is listed in Cli/EngineCli.cs. `engine serve` gets its engine
-// from ServeCommand.HostFactory (Hosting/EngineSettings → Generation/IModelHost); wire the real engine's
-// adapter here, e.g. ServeCommand.HostFactory = settings => EngineModelHost.Load(settings);
+// The `engine` executable: every subcommand is listed in Cli/EngineCli.cs. `engine serve` loads its models
+// through ServeCommand.HostFactory, which is the real engine (Generation/EngineModelHost) unless a test swaps it.
 return await EngineCli.Build().Parse(args).InvokeAsync();
