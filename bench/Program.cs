@@ -3,9 +3,14 @@
 
 var suites = new SortedDictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
-    ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.Engine.CpuForwardBench.Run),
+    ["chat-template"] = ("Jinja chat-template rendering beside Python's Jinja2 on the same template", Bench.ChatTemplates.ChatTemplateBench.Run),
+    ["compile-time"] = ("C#-to-PTX compile time per kernel: cold, warm and cached", Bench.Kernels.CompileTime.Run),
+    ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.CpuForward.CpuForwardBench.Run),
     ["safetensors-load"] = ("safetensors load throughput (mapped, converted, streamed) beside cat > /dev/null", Bench.Loader.SafetensorsLoadBench.Run),
-    ["bandwidth"] = ("GPU copy bandwidth of a PTX copy kernel and cuMemcpyDtoD (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
+    ["server-load"] = ("N concurrent streaming clients against a running server: TTFT, inter-token latency, req/s, tok/s", Bench.Server.ServerLoadSuite.Run),
+    ["samplers"] = ("CPU cost of each sampler and the whole chain per decoding step (vocab 32k/128k, batch 1/16/64)", Bench.Sampling.SamplersBench.Run),
+    ["tokenizer-encode"] = ("tokenizer encode MB/s (llama3, qwen3, gemini) beside Hugging Face tokenizers' Node binding", Bench.Tokenizer.TokenizerEncodeBench.Run),
+    ["bandwidth"] = ("GPU copy bandwidth: C#-compiled copy kernel, hand-written PTX copy and cuMemcpyDtoD, beside PyTorch (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

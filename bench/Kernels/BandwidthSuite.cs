@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Kernels;
 using Kernels.Cuda;
+using Kernels.Language;
 
 namespace Bench.Kernels;
 
 /// <summary>
-/// Device-to-device copy bandwidth through our CUDA host: the hand-written <c>copy_v4</c> PTX kernel (to be
-/// replaced by the C#→PTX compiler's output) and the driver's own <c>cuMemcpyDtoDAsync</c> as a yardstick.
+/// Device-to-device copy bandwidth through our CUDA host: <see cref="BandwidthCopyKernel.Copy"/> written in C# and
+/// compiled by our C#→PTX compiler for the device's SM (launched through <see cref="CudaKernelRuntime"/>), the
+/// hand-written <c>copy_v4</c> PTX kernel, and the driver's own <c>cuMemcpyDtoDAsync</c> as a yardstick.
 /// Prints one JSON object per implementation, in the shape <c>torch_copy_bandwidth.py</c> prints, so
 /// <c>run-gpu-bandwidth.sh</c> can set them side by side. Bandwidth counts bytes read plus bytes written:
 /// GB/s = 2 × bytes / seconds / 10^9.
@@ -44,7 +46,10 @@ public static class BandwidthSuite
         using var stream = CudaStream.Create(context);
         using var start = CudaEvent.Create(context);
         using var end = CudaEvent.Create(context);
+        using var runtime = new CudaKernelRuntime(context);
+        var compiled = runtime.Compile(typeof(BandwidthCopyKernel).GetMethod(nameof(BandwidthCopyKernel.Copy))!);
 
+        var ours = new List<Measurement>();
         var kernel = new List<Measurement>();
         var memcpy = new List<Measurement>();
         foreach (var megabytes in options.SizesMb)
@@ -60,6 +65,19 @@ public static class BandwidthSuite
             // sm_80/sm_90); the grid-stride loop covers the rest.
             var grid = Math.Min(Dim3.BlocksFor(bytes / 16, BlockSize), device.MultiprocessorCount * 8);
             var n4 = (ulong)(bytes / 16);
+            // The C# kernel indexes words with int (ArrayView's length): keep i + stride below 2^31.
+            if (bytes / 4 > 1 << 30)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{megabytes} MiB is over the 4096 MiB the C# copy kernel indexes."));
+            }
+            var words = (int)(bytes / 4);
+            var parameters = compiled.FlattenArguments([
+                new ArrayView<uint>((nint)source.Pointer, words),
+                new ArrayView<uint>((nint)destination.Pointer, words)]);
+            ours.Add(Time(options, bytes, start, end, stream, () => runtime.Enqueue(compiled, grid, BlockSize, 0, parameters, stream)));
+            Verify(destination, bytes);
+
+            destination.ClearAsync(stream);
             kernel.Add(Time(options, bytes, start, end, stream, () =>
             {
                 var launch = new KernelArguments();
@@ -75,6 +93,7 @@ public static class BandwidthSuite
             Verify(destination, bytes);
         }
 
+        WriteJson("csharp-compiled-copy", device, ours);
         WriteJson("csharp-ptx-copy_v4", device, kernel);
         WriteJson("csharp-cuMemcpyDtoD", device, memcpy);
         return 0;

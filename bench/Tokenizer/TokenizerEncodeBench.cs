@@ -9,7 +9,7 @@ namespace Bench.Tokenizer;
 /// ~10 MB mixed corpus, beside Hugging Face tokenizers (Node binding) on the same chunks when
 /// <c>--hf-node-modules DIR</c> is given. Writes bench/results/tokenizer-encode.md.</summary>
 /// <remarks>Usage: <c>dotnet run -c Release --project bench -- tokenizer-encode [--hf-node-modules DIR]
-/// [--tokenizers ../shared/fixtures/tokenizers] [--mb 10] [--chunk-kb 4]</c></remarks>
+/// [--tokenizers ../shared/fixtures/tokenizers] [--mb 10] [--chunk-kb 4] [--names llama3,qwen3]</c></remarks>
 public static class TokenizerEncodeBench
 {
     public static int Run(string[] args)
@@ -34,7 +34,7 @@ public static class TokenizerEncodeBench
         report.AppendLine();
         report.AppendLine("| tokenizer | ours MB/s | HF MB/s | ours / HF | tokens (ours) | tokens (HF) | ours load s |");
         report.AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var name in new[] { "llama3", "qwen3" })
+        foreach (var name in (Arg(args, "--names") ?? "llama3,qwen3").Split(','))
         {
             var dir = Path.Combine(root, name);
             var load = Stopwatch.StartNew();

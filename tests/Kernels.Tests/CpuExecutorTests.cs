@@ -78,4 +78,25 @@ public sealed class CpuExecutorTests
         Assert.Throws<ArgumentException>(() => runtime.Launch(Compile(nameof(ExecutorKernels.WritesPastEnd)), 1, 1, 0, y.View));
         Assert.Throws<ArgumentException>(() => runtime.Launch(Compile(nameof(ExecutorKernels.WritesPastEnd)), 1, 1, 0));
     }
+
+    [Fact]
+    public void StructsRefsAndOutParameters_BehaveAsInDotNet()
+    {
+        var runtime = new CpuRuntime();
+        float[] input = [0.25f, -1.5f, 3f, 2.75f, -0.5f, -0.5f];
+        using var x = runtime.Allocate<float>(input.Length);
+        using var y = runtime.Allocate<float>(18);
+        x.CopyFromHost(input);
+        runtime.Launch(Compile(nameof(ExecutorKernels.StructsAndRefs)), 1, 32, 0, x.View, y.View);
+        var actual = new float[18];
+        y.CopyToHost(actual);
+        var expected = new List<float>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (a, b) = (input[2 * i], input[(2 * i) + 1]);
+            var whole = (int)(a * 10f);
+            expected.AddRange([MathF.Min(a, b), MathF.Max(a, b), MathF.Abs(a - b), b, whole, (a * 10f) - whole]);
+        }
+        Assert.Equal(expected, actual);
+    }
 }

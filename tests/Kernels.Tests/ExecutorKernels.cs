@@ -122,4 +122,45 @@ public static class ExecutorKernels
             (float)(long)x + (x / 7),
         ]);
     }
+
+    public struct MinMax
+    {
+        public float Min;
+        public float Max;
+    }
+
+    private static MinMax Order(float a, float b) => a < b ? new MinMax { Min = a, Max = b } : new MinMax { Min = b, Max = a };
+
+    private static float Spread(MinMax range) => range.Max - range.Min;
+
+    private static void Swap(ref float a, ref float b) => (a, b) = (b, a);
+
+    private static void Split(float value, out int whole, out float fraction)
+    {
+        whole = (int)value;
+        fraction = value - whole;
+    }
+
+    /// <summary>Structs returned and passed by value, ref and out parameters to locals: [min, max, spread, swapped a, whole, fraction].</summary>
+    [Kernel]
+    public static void StructsAndRefs(ArrayView<float> x, ArrayView<float> y)
+    {
+        var i = Grid.GlobalIndexX;
+        if (2 * i + 1 >= x.Length)
+        {
+            return;
+        }
+        var a = x[2 * i];
+        var b = x[(2 * i) + 1];
+        var range = Order(a, b);
+        Swap(ref a, ref b);
+        Split(b * 10f, out var whole, out var fraction);
+        var o = 6 * i;
+        y[o] = range.Min;
+        y[o + 1] = range.Max;
+        y[o + 2] = Spread(range);
+        y[o + 3] = a;
+        y[o + 4] = whole;
+        y[o + 5] = fraction;
+    }
 }

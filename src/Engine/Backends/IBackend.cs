@@ -41,6 +41,22 @@ public interface IBackend : IDisposable
     /// <summary>output[r] = weight · input[r] (+ bias). weight (n, k), input (rows, k), output (rows, n).</summary>
     void MatMul(IDeviceBuffer input, IDeviceWeight weight, IDeviceWeight? bias, IDeviceBuffer output, int rows);
 
+    /// <summary>
+    /// LoRA shrink (punica's SGMV shrink) for one adapter segment: shrunk[r][j] = Σ_i a[j, i] · input[r][i] for
+    /// rows <paramref name="rowStart"/> ≤ r &lt; <paramref name="rowEnd"/> and j &lt; rank. a (rank, k) float32,
+    /// input (tokens, k), shrunk (tokens, ≥ rank); columns of shrunk past rank and rows outside the segment are
+    /// left as they are. Each row's result depends only on that row (a batch changes no bits).
+    /// </summary>
+    void LoraShrink(IDeviceBuffer input, IDeviceWeight a, IDeviceBuffer shrunk, int rowStart, int rowEnd);
+
+    /// <summary>
+    /// LoRA expand (punica's SGMV expand) for one adapter segment: output[r][o] += scale · m_r · Σ_j shrunk[r][j] ·
+    /// bT[j, o], with m_r = batch.RowLoraMultipliers[r], for rows <paramref name="rowStart"/> ≤ r &lt;
+    /// <paramref name="rowEnd"/>. bT (rank, n) float32 is lora_B transposed; shrunk (tokens, ≥ rank), output
+    /// (tokens, n). The sum over j is formed first and scaled once, as <c>LoraMerge</c> scales B·A.
+    /// </summary>
+    void LoraExpand(IDeviceBuffer shrunk, IDeviceWeight bT, float scale, ForwardBatch batch, IDeviceBuffer output, int rowStart, int rowEnd);
+
     /// <summary>Rotate-half RoPE in place on q (tokens, n_heads·head_dim) and k (tokens, n_kv_heads·head_dim) at batch.Positions.</summary>
     void Rope(IDeviceBuffer q, IDeviceBuffer k, IDeviceRopeTable table, ForwardBatch batch, int headDim);
 

@@ -17,10 +17,12 @@ public sealed class ChatTemplate
     private static readonly ConcurrentDictionary<string, ChatTemplate> Cache = new(StringComparer.Ordinal);
 
     private readonly List<Stmt> _body;
+    private readonly string _normalized;
 
-    private ChatTemplate(string source, List<Stmt> body)
+    private ChatTemplate(string source, string normalized, List<Stmt> body)
     {
         Source = source;
+        _normalized = normalized;
         _body = body;
     }
 
@@ -38,7 +40,17 @@ public sealed class ChatTemplate
         {
             return cached;
         }
-        var template = new ChatTemplate(source, Parser.ParseTemplate(Lexer.Normalize(source)));
+        var normalized = Lexer.Normalize(source);
+        List<Stmt> body;
+        try
+        {
+            body = Parser.ParseTemplate(normalized);
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw new ChatTemplateException("Template syntax error: nesting too deep", e);
+        }
+        var template = new ChatTemplate(source, normalized, body);
         if (Cache.Count >= CacheCapacity)
         {
             // Per-request templates could otherwise grow the cache without bound; a reset is cheap and rare.
@@ -64,7 +76,7 @@ public sealed class ChatTemplate
     {
         try
         {
-            return Interpreter.Render(_body, variables, limits ?? ChatTemplateLimits.Default, clock ?? TimeProvider.System);
+            return Interpreter.Render(_normalized, _body, variables, limits ?? ChatTemplateLimits.Default, clock ?? TimeProvider.System);
         }
         catch (OverflowException e)
         {

@@ -19,6 +19,10 @@ public sealed record ChatTemplateConfig(IReadOnlyDictionary<string, string> Temp
     /// <summary>Reads <c>tokenizer_config.json</c> (and <c>chat_template.jinja</c> if present) from <paramref name="directory"/>.</summary>
     public static ChatTemplateConfig Load(string directory)
     {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Tokenizer folder not found: {directory}");
+        }
         var configPath = Path.Combine(directory, "tokenizer_config.json");
         var config = File.Exists(configPath)
             ? FromTokenizerConfig(TokenizerConfigFile.Read(configPath))

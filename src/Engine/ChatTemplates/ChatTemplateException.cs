@@ -21,12 +21,20 @@ public sealed class ChatTemplateException : Exception
         Column = column;
     }
 
+    /// <summary>A render-time error located at the statement that failed.</summary>
+    public ChatTemplateException(string message, int line, int column, Exception innerException)
+        : base($"{message} (line {line}, column {column})", innerException)
+    {
+        Line = line;
+        Column = column;
+    }
+
     private ChatTemplateException(string message, bool raisedByTemplate) : base(message) => RaisedByTemplate = raisedByTemplate;
 
-    /// <summary>1-based line of a syntax error; 0 when the error is not tied to a position.</summary>
+    /// <summary>1-based line of the error (syntax, or the statement that failed); 0 when not tied to a position.</summary>
     public int Line { get; }
 
-    /// <summary>1-based column of a syntax error; 0 when the error is not tied to a position.</summary>
+    /// <summary>1-based column of the error; 0 when not tied to a position.</summary>
     public int Column { get; }
 
     /// <summary>True when the template called <c>raise_exception</c>; the message is then exactly its argument.</summary>

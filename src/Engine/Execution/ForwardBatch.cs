@@ -15,6 +15,10 @@ public sealed class ForwardBatch
     private readonly int[] _seqLens;
     private readonly int[] _blockTables;
     private readonly int[] _logitsIndices;
+    private readonly int[] _loraIds;
+    private readonly float[] _loraMultipliers;
+    private readonly float[] _rowLoraMultipliers;
+    private readonly LoraSegment[] _loraSegments;
 
     public ForwardBatch(int maxTokens, int maxSeqs, int maxBlocksPerSeq, int blockSize)
     {
@@ -29,6 +33,10 @@ public sealed class ForwardBatch
         _seqLens = new int[maxSeqs];
         _blockTables = new int[maxSeqs * maxBlocksPerSeq];
         _logitsIndices = new int[maxSeqs];
+        _loraIds = new int[maxSeqs];
+        _loraMultipliers = new float[maxSeqs];
+        _rowLoraMultipliers = new float[maxTokens];
+        _loraSegments = new LoraSegment[maxSeqs];
     }
 
     public int MaxTokens { get; }
@@ -67,11 +75,29 @@ public sealed class ForwardBatch
     /// <summary>(logits) row index of each row whose logits are wanted, in sequence order.</summary>
     public ReadOnlySpan<int> LogitsIndices => _logitsIndices.AsSpan(0, NumLogits);
 
+    /// <summary>(seqs) LoRA adapter id of each sequence (an id of <c>Lora.LoraAdapterSet</c>), or −1 for the base model.</summary>
+    public ReadOnlySpan<int> LoraIds => _loraIds.AsSpan(0, NumSeqs);
+
+    /// <summary>(seqs) LoRA multiplier of each sequence (0 for base sequences).</summary>
+    public ReadOnlySpan<float> LoraMultipliers => _loraMultipliers.AsSpan(0, NumSeqs);
+
+    /// <summary>(tokens) the LoRA multiplier of each row's sequence; 0 on base rows.</summary>
+    public ReadOnlySpan<float> RowLoraMultipliers => _rowLoraMultipliers.AsSpan(0, NumTokens);
+
+    /// <summary>
+    /// Maximal runs of consecutive rows with the same adapter and a non-zero multiplier, in row order. Empty when
+    /// no row is adapted, so a base-only step runs no LoRA op at all.
+    /// </summary>
+    public ReadOnlySpan<LoraSegment> LoraSegments => _loraSegments.AsSpan(0, NumLoraSegments);
+
+    public int NumLoraSegments { get; private set; }
+
     public void Clear()
     {
         NumTokens = 0;
         NumSeqs = 0;
         NumLogits = 0;
+        NumLoraSegments = 0;
         _queryStartLoc[0] = 0;
     }
 
@@ -80,8 +106,21 @@ public sealed class ForwardBatch
     /// <paramref name="startPosition"/> onward; positions 0 .. startPosition − 1 are already in the cache blocks of
     /// <paramref name="blockTable"/>, which must cover every new position. Returns the sequence's index.
     /// </summary>
-    public int AddSequence(ReadOnlySpan<int> newTokens, int startPosition, ReadOnlySpan<int> blockTable, bool computeLogits)
+    public int AddSequence(ReadOnlySpan<int> newTokens, int startPosition, ReadOnlySpan<int> blockTable, bool computeLogits) =>
+        AddSequence(newTokens, startPosition, blockTable, computeLogits, loraId: -1, loraMultiplier: 0);
+
+    /// <summary>
+    /// <see cref="AddSequence(ReadOnlySpan{int}, int, ReadOnlySpan{int}, bool)"/> for a sequence that runs with LoRA
+    /// adapter <paramref name="loraId"/> (−1: the base model) scaled by <paramref name="loraMultiplier"/>. A
+    /// multiplier of 0 is the base model exactly, so such a sequence joins no LoRA segment.
+    /// </summary>
+    public int AddSequence(ReadOnlySpan<int> newTokens, int startPosition, ReadOnlySpan<int> blockTable, bool computeLogits, int loraId, float loraMultiplier)
     {
+        if (loraId < -1 || !float.IsFinite(loraMultiplier))
+        {
+            throw new ArgumentOutOfRangeException(nameof(loraId),
+                $"ForwardBatch: LoRA adapter id {loraId} (−1 for none) with multiplier {loraMultiplier} (must be finite).");
+        }
         var seqLen = startPosition + newTokens.Length;
         if (NumSeqs == MaxSeqs || NumTokens + newTokens.Length > MaxTokens || newTokens.Length == 0)
         {
@@ -105,6 +144,7 @@ public sealed class ForwardBatch
         }
         blockTable.CopyTo(_blockTables.AsSpan(seq * MaxBlocksPerSeq, MaxBlocksPerSeq));
         _seqLens[seq] = seqLen;
+        AddLoraRows(seq, row, row + newTokens.Length, loraId, loraMultiplier);
         NumTokens = row + newTokens.Length;
         NumSeqs = seq + 1;
         _queryStartLoc[NumSeqs] = NumTokens;
@@ -113,5 +153,27 @@ public sealed class ForwardBatch
             _logitsIndices[NumLogits++] = NumTokens - 1;
         }
         return seq;
+    }
+
+    private void AddLoraRows(int seq, int rowStart, int rowEnd, int loraId, float multiplier)
+    {
+        var adapted = loraId >= 0 && multiplier != 0;
+        _loraIds[seq] = adapted ? loraId : -1;
+        _loraMultipliers[seq] = adapted ? multiplier : 0;
+        _rowLoraMultipliers.AsSpan(rowStart, rowEnd - rowStart).Fill(adapted ? multiplier : 0);
+        if (!adapted)
+        {
+            return;
+        }
+        // Sequences are laid out back to back, so a run of the same adapter extends the previous segment.
+        var last = NumLoraSegments - 1;
+        if (last >= 0 && _loraSegments[last].AdapterId == loraId && _loraSegments[last].RowEnd == rowStart)
+        {
+            _loraSegments[last] = _loraSegments[last] with { RowEnd = rowEnd };
+        }
+        else
+        {
+            _loraSegments[NumLoraSegments++] = new LoraSegment(loraId, rowStart, rowEnd);
+        }
     }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using Engine.Tokenization;
 
 namespace Engine.Model;
 
@@ -39,10 +39,6 @@ public static class BuiltinModel
 
     public static Weights CreateWeights() => RandomWeights.Create(Config, Seed);
 
-    /// <summary>BOS followed by the UTF-8 bytes of <paramref name="text"/> (one token per byte).</summary>
-    public static int[] Encode(string text) => [BosTokenId, .. Encoding.UTF8.GetBytes(text).Select(b => (int)b)];
-
-    /// <summary>The bytes of the byte tokens, decoded as UTF-8 (invalid sequences become U+FFFD); BOS and EOS are skipped.</summary>
-    public static string Decode(IEnumerable<int> ids) =>
-        Encoding.UTF8.GetString(ids.Where(id => id < 256).Select(id => (byte)id).ToArray());
+    /// <summary>The byte-level tokenizer (ids 0–255 = bytes, BOS prepended), from <see cref="BuiltinTokenizerJson"/>.</summary>
+    public static Tokenizer CreateTokenizer() => Tokenizer.FromJson(BuiltinTokenizerJson.Create(), BuiltinTokenizerJson.CreateConfig());
 }

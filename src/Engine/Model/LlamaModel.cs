@@ -1,5 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using Engine.Backends;
 using Engine.Execution;
+using Engine.Lora;
+using Loader.Adapters;
 
 namespace Engine.Model;
 
@@ -17,8 +20,10 @@ public sealed class LlamaModel
     private readonly IDeviceWeight _classifier;
     private readonly IDeviceRopeTable _rope;
     private readonly Workspace _ws;
+    private readonly LoraAdapterSet? _adapters;
 
-    public LlamaModel(ModelConfig config, LlamaWeights weights, IBackend backend, int maxBatchTokens, int maxBatchSeqs)
+    /// <param name="adapters">LoRA adapters that batch sequences may select (unmerged); null for none.</param>
+    public LlamaModel(ModelConfig config, LlamaWeights weights, IBackend backend, int maxBatchTokens, int maxBatchSeqs, LoraAdapterSet? adapters = null)
     {
         config.Validate();
         Config = config;
@@ -31,7 +36,8 @@ public sealed class LlamaModel
         _layers = weights.Layers.Select(l => new DeviceLayer(backend, l)).ToArray();
         var (invFreq, attentionScale) = RopeFrequencies.Compute(config);
         _rope = backend.CreateRopeTable(invFreq, attentionScale, config.MaxContext);
-        _ws = new Workspace(backend, config, maxBatchTokens, maxBatchSeqs);
+        _adapters = adapters;
+        _ws = new Workspace(backend, config, maxBatchTokens, maxBatchSeqs, adapters?.MaxRank ?? 0);
     }
 
     public ModelConfig Config { get; }
@@ -47,6 +53,8 @@ public sealed class LlamaModel
     /// <summary>
     /// Runs every layer on <paramref name="batch"/>, writing each new token's key and value to its slot, and
     /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab).
+    /// Rows of a sequence with a LoRA adapter get <c>scale · multiplier · (x Aᵀ) Bᵀ</c> added after each projection
+    /// the adapter targets; a batch without adapted rows runs no LoRA op.
     /// </summary>
     public void Forward(ForwardBatch batch, IDeviceKvCache cache, Span<float> logits)
     {
@@ -68,6 +76,12 @@ public sealed class LlamaModel
             b.MatMul(ws.Xb, layer.Wq, layer.Bq, ws.Q, n);
             b.MatMul(ws.Xb, layer.Wk, layer.Bk, ws.K, n);
             b.MatMul(ws.Xb, layer.Wv, layer.Bv, ws.V, n);
+            if (batch.NumLoraSegments > 0)
+            {
+                ApplyLora(batch, l, LoraProjection.Q, ws.Xb, ws.Q);
+                ApplyLora(batch, l, LoraProjection.K, ws.Xb, ws.K);
+                ApplyLora(batch, l, LoraProjection.V, ws.Xb, ws.V);
+            }
             if (layer.QNorm is not null)
             {
                 b.HeadRmsNorm(ws.Q, layer.QNorm, c.NormEps, n);
@@ -79,13 +93,26 @@ public sealed class LlamaModel
             b.StoreKv(ws.K, ws.V, cache, l, batch);
             b.PagedAttention(ws.Q, cache, l, batch, c.NumHeads, ws.Attention);
             b.MatMul(ws.Attention, layer.Wo, null, ws.Delta, n);
+            if (batch.NumLoraSegments > 0)
+            {
+                ApplyLora(batch, l, LoraProjection.O, ws.Attention, ws.Delta);
+            }
             b.AddRmsNorm(ws.X, ws.Delta, layer.FfnNorm, c.NormEps, ws.Xb, n);
 
             // x += w2 · (silu(w1 · xb) ⊙ (w3 · xb)), fused with the next norm (the final norm after the last layer)
             b.MatMul(ws.Xb, layer.W1, null, ws.Hb, n);
             b.MatMul(ws.Xb, layer.W3, null, ws.Hb2, n);
+            if (batch.NumLoraSegments > 0)
+            {
+                ApplyLora(batch, l, LoraProjection.Gate, ws.Xb, ws.Hb);
+                ApplyLora(batch, l, LoraProjection.Up, ws.Xb, ws.Hb2);
+            }
             b.SwiGlu(ws.Hb, ws.Hb2, n);
             b.MatMul(ws.Hb, layer.W2, null, ws.Delta, n);
+            if (batch.NumLoraSegments > 0)
+            {
+                ApplyLora(batch, l, LoraProjection.Down, ws.Hb, ws.Delta);
+            }
             var nextNorm = l + 1 < _layers.Length ? _layers[l + 1].AttentionNorm : _finalNorm;
             b.AddRmsNorm(ws.X, ws.Delta, nextNorm, c.NormEps, ws.Xb, n);
         }
@@ -100,6 +127,40 @@ public sealed class LlamaModel
         b.MatMul(ws.LastRows, _classifier, null, ws.Logits, m);
         b.CopyToHost(ws.Logits, m, logits[..(m * c.VocabSize)]);
     }
+
+    // y[r] += scale · m_r · (x[r] Aᵀ) Bᵀ for the rows of each adapter segment that adapts this projection
+    // (punica's SGMV: shrink to rank, then expand and accumulate).
+    private void ApplyLora(ForwardBatch batch, int layer, LoraProjection projection, IDeviceBuffer x, IDeviceBuffer y)
+    {
+        if (_adapters is null)
+        {
+            ThrowNoAdapters();
+        }
+        var segments = batch.LoraSegments;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if ((uint)segment.AdapterId >= (uint)_adapters.Count)
+            {
+                ThrowUnknownAdapter(segment.AdapterId, _adapters.Count);
+            }
+            var module = _adapters.Get(segment.AdapterId, layer, projection);
+            if (module is null)
+            {
+                continue;
+            }
+            _backend.LoraShrink(x, module.A, _ws.LoraShrunk!, segment.RowStart, segment.RowEnd);
+            _backend.LoraExpand(_ws.LoraShrunk!, module.BTransposed, module.Scale, batch, y, segment.RowStart, segment.RowEnd);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNoAdapters() =>
+        throw new InvalidOperationException("The batch selects a LoRA adapter but the model was built without a LoraAdapterSet.");
+
+    [DoesNotReturn]
+    private static void ThrowUnknownAdapter(int id, int count) =>
+        throw new InvalidOperationException($"The batch selects LoRA adapter {id}, but only {count} adapters are loaded.");
 
     private sealed class DeviceLayer(IBackend b, LayerWeights w)
     {
@@ -120,7 +181,7 @@ public sealed class LlamaModel
     }
 
     // llama2.c's RunState: every activation buffer, allocated once at the largest batch.
-    private sealed class Workspace(IBackend b, ModelConfig c, int maxTokens, int maxSeqs)
+    private sealed class Workspace(IBackend b, ModelConfig c, int maxTokens, int maxSeqs, int maxLoraRank)
     {
         public IDeviceBuffer X { get; } = b.AllocateBuffer(maxTokens, c.Dim);            // residual stream
         public IDeviceBuffer Xb { get; } = b.AllocateBuffer(maxTokens, c.Dim);           // normed residual
@@ -133,5 +194,6 @@ public sealed class LlamaModel
         public IDeviceBuffer Hb2 { get; } = b.AllocateBuffer(maxTokens, c.HiddenDim);    // up
         public IDeviceBuffer LastRows { get; } = b.AllocateBuffer(maxSeqs, c.Dim);
         public IDeviceBuffer Logits { get; } = b.AllocateBuffer(maxSeqs, c.VocabSize);
+        public IDeviceBuffer? LoraShrunk { get; } = maxLoraRank == 0 ? null : b.AllocateBuffer(maxTokens, maxLoraRank); // x Aᵀ
     }
 }

@@ -81,13 +81,9 @@ public static class ModelLoader
         var tensors = new List<WeightTensor>();
         foreach (var tensor in checkpoint.Tensors)
         {
-            DType dtype;
-            switch (tensor.Dtype)
+            if (DTypeMapping.FromSafetensors(tensor.Dtype) is not { } dtype)
             {
-                case SafetensorsDtype.F32: dtype = DType.F32; break;
-                case SafetensorsDtype.F16: dtype = DType.F16; break;
-                case SafetensorsDtype.BF16: dtype = DType.BF16; break;
-                default: continue;
+                continue;
             }
             var shape = tensor.Shape.Select(d => d <= int.MaxValue
                 ? (int)d

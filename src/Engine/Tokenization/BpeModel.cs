@@ -162,10 +162,10 @@ internal sealed class BpeModel
         return true;
     }
 
-    private Dictionary<long, long> BuildMerges(BpeModelFile file, string source)
+    private MergeTable BuildMerges(BpeModelFile file, string source)
     {
         var prefixLength = _prefix?.Length ?? 0;
-        var merges = new Dictionary<long, long>(file.Merges.Count);
+        var merges = new MergeTable(file.Merges.Count);
         for (var rank = 0; rank < file.Merges.Count; rank++)
         {
             var (left, right) = file.Merges[rank];
@@ -179,7 +179,7 @@ internal sealed class BpeModel
                 throw new TokenizerFormatException($"{source}: model.merges[{rank}] produces '{mergedToken}', which is not in model.vocab.");
             }
             // The first rule for a pair wins, as in HF (later duplicates are ignored).
-            merges.TryAdd(BpeMerger.PairKey(a, b), ((long)rank << 32) | (uint)merged);
+            merges.TryAdd(a, b, rank, merged);
         }
         return merges;
     }

@@ -27,7 +27,7 @@ internal static class UnicodeNormalizer
     static UnicodeNormalizer()
     {
         using var stream = typeof(UnicodeNormalizer).Assembly.GetManifestResourceStream("Engine.Tokenization.normalization.txt")
-            ?? throw new InvalidOperationException("The embedded Unicode normalization table is missing from Engine.dll.");
+            ?? throw new InvalidOperationException("The embedded Unicode normalization table is missing from Engine.Runtime.dll.");
         using var reader = new StreamReader(stream);
         while (reader.ReadLine() is { } line)
         {

@@ -2,7 +2,7 @@ using Kernels.Ptx;
 
 namespace Kernels.SelfTest;
 
-/// <summary>Writes every catalogued kernel's PTX and IR to a folder (what <c>engine kernels --dump-ptx DIR</c> will call).</summary>
+/// <summary>Writes every catalogued kernel's PTX and IR to a folder (what <c>engine kernels --dump-ptx DIR</c> calls).</summary>
 public static class KernelPtxDump
 {
     /// <summary>Writes <c>ENTRY.ptx</c> and <c>ENTRY.ir</c> per kernel; returns the PTX paths.</summary>

@@ -42,7 +42,7 @@ public static class KernelSelfTest
                 test.Run(runtime);
                 results.Add(new KernelSelfTestResult(test.Name, true, null, clock.Elapsed));
             }
-            catch (Exception error) when (error is SelfTestFailure or KernelCompilationException or KernelExecutionException)
+            catch (Exception error) when (error is SelfTestFailure or KernelCompilationException or KernelExecutionException or Cuda.CudaException)
             {
                 results.Add(new KernelSelfTestResult(test.Name, false, error.Message, clock.Elapsed));
             }

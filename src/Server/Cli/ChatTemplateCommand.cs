@@ -14,31 +14,44 @@ public static class ChatTemplateCommand
     public static Command Create()
     {
         var tokenizer = new Option<DirectoryInfo>("--tokenizer") { Description = "Folder holding tokenizer_config.json (and optionally chat_template.jinja).", Required = true };
-        var input = new Option<FileInfo>("--input") { Description = "JSON lines, each with messages, add_generation_prompt and extra variables.", Required = true };
+        var input = new Option<string>("--input") { Description = "JSON lines file (or - for stdin), each line with messages, add_generation_prompt and extra variables.", Required = true };
         var template = new Option<string?>("--template") { Description = "Template name from the config (e.g. tool_use) or a path to a .jinja file." };
         var now = new Option<string?>("--now") { Description = "Fixed time for strftime_now, ISO 8601 (e.g. 2024-07-26); default: the current local time." };
         var command = new Command("chat-template", "Render chat cases with a tokenizer's Jinja chat template.") { tokenizer, input, template, now };
         command.SetAction(parse =>
         {
-            var clock = parse.GetValue(now) is { } iso
-                ? new FixedTimeProvider(DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
-                : TimeProvider.System;
-            var renderer = ChatTemplateRenderer.FromDirectory(parse.GetValue(tokenizer)!.FullName, clock: clock);
-            var chosen = parse.GetValue(template);
-            if (chosen is not null && File.Exists(chosen))
+            try
             {
-                chosen = File.ReadAllText(chosen);
+                return Run(parse.GetValue(tokenizer)!.FullName, parse.GetValue(input)!, parse.GetValue(template), parse.GetValue(now));
             }
-            foreach (var line in File.ReadLines(parse.GetValue(input)!.FullName))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ChatTemplateException or Loader.Tokenizers.TokenizerFormatException)
             {
-                if (line.Trim().Length > 0)
-                {
-                    Console.Out.WriteLine(ChatCaseLine.Render(renderer, line, chosen));
-                }
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
             }
-            return 0;
         });
         return command;
+    }
+
+    private static int Run(string tokenizerDir, string input, string? template, string? now)
+    {
+        var clock = now is not null
+            ? new FixedTimeProvider(DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+            : TimeProvider.System;
+        var renderer = ChatTemplateRenderer.FromDirectory(tokenizerDir, clock: clock);
+        if (template is not null && File.Exists(template))
+        {
+            template = File.ReadAllText(template);
+        }
+        using var reader = input == "-" ? Console.In : new StreamReader(input);
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            if (line.Trim().Length > 0)
+            {
+                Console.Out.WriteLine(ChatCaseLine.Render(renderer, line, template));
+            }
+        }
+        return 0;
     }
 
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider

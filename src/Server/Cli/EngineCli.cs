@@ -15,6 +15,7 @@ public static class EngineCli
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(SamplersCommand.Create());
         root.Subcommands.Add(ChatTemplateCommand.Create());
+        root.Subcommands.Add(KernelsCommand.Create());
         return root;
     }
 }

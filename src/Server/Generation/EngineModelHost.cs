@@ -7,9 +7,9 @@ using EngineFinish = Engine.Scheduling.FinishReason;
 namespace Server.Generation;
 
 /// <summary>
-/// The real engine behind <see cref="IModelHost"/>: one <see cref="LoadedModel"/> per served name. Sampling fields
-/// are read once, by <see cref="SamplingParams.FromJson"/> (its errors become 400s naming the field), and engine
-/// outputs become <see cref="GenerationChunk"/>s.
+/// The real engine behind <see cref="IModelHost"/>: one <see cref="LoadedModel"/> per served name. Requests arrive
+/// with the <see cref="SamplingParams"/> the server parsed; what the engine still refuses (beam search, a prompt past
+/// the context) becomes <see cref="GenerationRejectedException"/> (400), and engine outputs become <see cref="GenerationChunk"/>s.
 /// </summary>
 public sealed class EngineModelHost : IModelHost, IDisposable
 {
@@ -93,7 +93,8 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = Get(request.Model);
-        var engineRequest = new EngineRequest(request.PromptTokenIds, ToSamplingParams(request, model.Card.VocabSize), request.MaxTokens);
+        // the server resolved min_tokens against the prompt (min_total_tokens), as it did max_tokens
+        var engineRequest = new EngineRequest(request.PromptTokenIds, request.Sampling with { MinTokens = request.MinTokens }, request.MaxTokens);
         var outputs = model.Engine.GenerateAsync(engineRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (outputs.ConfigureAwait(false))
         {
@@ -116,28 +117,6 @@ public sealed class EngineModelHost : IModelHost, IDisposable
                 }
                 yield return ToChunk(outputs.Current);
             }
-        }
-    }
-
-    /// <summary>
-    /// The request's <see cref="SamplingParams"/>, read from the merged body (the one table of sampler fields, ranges
-    /// and defaults); n and best_of are the server's, which already resolved them. Errors name the field (400).
-    /// </summary>
-    public static SamplingParams ToSamplingParams(GenerationRequest request, int vocabSize)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Sampling.Params is { } parsed)
-        {
-            return parsed with { N = request.N, BestOf = Math.Max(request.BestOf, request.N) };
-        }
-        try
-        {
-            var parameters = SamplingParams.FromJson(request.Sampling.Body, new SamplingLimits { VocabSize = vocabSize });
-            return parameters with { N = request.N, BestOf = Math.Max(request.BestOf, request.N) };
-        }
-        catch (SamplingParamsException e)
-        {
-            throw new GenerationRejectedException(e.Field, e.Message);
         }
     }
 

@@ -65,7 +65,7 @@ public static class CompletionPrompts
         IModelHost host, ServedModel model, string text, IReadOnlyList<int> ids, string name, GenerationFields fields, bool textKnown)
     {
         // truncate_prompt_tokens keeps the last k tokens (left truncation, samplers.md §9.8).
-        if (fields.TruncatePromptTokens is int k)
+        if (fields.Sampling.TruncatePromptTokens is int k)
         {
             var keep = k == -1 ? model.MaxModelLen : k;
             if (ids.Count > keep)

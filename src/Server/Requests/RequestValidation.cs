@@ -2,6 +2,7 @@ using System.Text.Json;
 using Engine.Sampling;
 using Server.Errors;
 using Server.Generation;
+using Server.Hosting;
 
 namespace Server.Requests;
 
@@ -9,58 +10,33 @@ namespace Server.Requests;
 public static class RequestValidation
 {
     /// <summary>
-    /// Parses and range-checks every sampling field of <paramref name="body"/> (the override-merged body) with the
-    /// engine's <see cref="SamplingParams.FromJson"/>, the one table of sampler fields, ranges and defaults; its
-    /// errors become 400s naming the field. Token-id lists are checked against <paramref name="vocabSize"/>;
-    /// <c>min_tokens</c> against the resolved <paramref name="maxTokens"/>.
+    /// Parses every sampling field of <paramref name="body"/> (the override-merged body) with the engine's
+    /// <see cref="SamplingParams.FromJson"/>, token ids checked against the model's vocabulary; its
+    /// field-naming exception becomes a 400 naming the same field.
     /// </summary>
-    public static SamplingSettings ParseSampling(JsonElement body, int vocabSize, int n, int bestOf, int maxTokens, int? logprobs)
+    public static SamplingParams ParseSampling(JsonElement body, ServedModel model, ServerOptions options)
     {
-        SamplingParams p;
         try
         {
-            p = SamplingParams.FromJson(body, new SamplingLimits { VocabSize = vocabSize });
+            return SamplingParams.FromJson(body, new SamplingLimits
+            {
+                VocabSize = model.VocabSize, MaxLogprobs = options.MaxLogprobs, MaxN = options.MaxN,
+            });
         }
         catch (SamplingParamsException e)
         {
             throw new RequestValidationException(e.Field, e.Message);
         }
-        // the one rule that needs the prompt: max_tokens defaults to the rest of the context for chat
-        if (p.MinTokens > maxTokens)
-            throw new RequestValidationException("min_tokens", $"min_tokens must be less than or equal to max_tokens={maxTokens}, got {p.MinTokens}.");
-        return new SamplingSettings
-        {
-            Body = body.Clone(),
-            Params = p with { N = n, BestOf = Math.Max(bestOf, n) },
-            Temperature = p.Temperature,
-            TopP = p.TopP,
-            TopK = p.TopK == 0 ? -1 : p.TopK,
-            MinP = p.MinP,
-            PresencePenalty = p.PresencePenalty,
-            FrequencyPenalty = p.FrequencyPenalty,
-            RepetitionPenalty = p.RepetitionPenalty,
-            Seed = p.Seed,
-            Seeds = p.Seeds.Count > 0 ? p.Seeds : null,
-            Stop = p.Stop,
-            StopTokenIds = p.StopTokenIds,
-            MinTokens = p.MinTokens,
-            IgnoreEos = p.IgnoreEos,
-            IncludeStopStrInOutput = p.IncludeStopStrInOutput,
-            SkipSpecialTokens = p.SkipSpecialTokens,
-            Detokenize = p.Detokenize,
-            Logprobs = logprobs,
-        };
     }
 
     /// <summary>Token ids each in [0, <paramref name="vocabSize"/>); errors name <c>field[i]</c>.</summary>
-    public static IReadOnlyList<int>? CheckIds(JsonElement body, string field, int vocabSize, string? path = null)
+    public static IReadOnlyList<int>? CheckIds(JsonElement body, string field, int vocabSize)
     {
         if (!JsonFields.TryGet(body, field, out var v)) return null;
-        var name = path ?? field;
-        var ids = JsonFields.AsIntList(v, name);
+        var ids = JsonFields.AsIntList(v, field);
         for (var i = 0; i < ids.Length; i++)
             if ((uint)ids[i] >= (uint)vocabSize)
-                throw new RequestValidationException(name, $"{name}[{i}] must be a token id in [0, {vocabSize}), got {ids[i]}.");
+                throw new RequestValidationException(field, $"{field}[{i}] must be a token id in [0, {vocabSize}), got {ids[i]}.");
         return ids;
     }
 }

@@ -16,18 +16,18 @@ public sealed class ChatHandler(
     {
         using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
         var model = preamble.Model;
-        var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: true, options));
+        var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model, options));
+        var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: true, sampling));
         var render = preamble.Validate(ChatFields.Parse);
         var text = ChatFields.Render(host, model, render);
         var promptIds = host.Tokenize(model.Id, text, fields.AddSpecialTokens);
         if (promptIds.Count == 0)
             throw new RequestValidationException("messages", "The rendered chat prompt has no tokens.");
-        var maxTokens = preamble.Validate(_ => fields.ResolveMaxTokens(promptIds.Count, model.MaxModelLen, "messages"));
-        var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model.VocabSize, fields.N, fields.BestOf, maxTokens, fields.Logprobs));
+        var (maxTokens, minTokens) = preamble.Validate(_ => fields.ResolveLengths(promptIds.Count, model.MaxModelLen, "messages"));
 
         using var lease = admission.Admit(http, preamble.Caller, model.Id);
         var id = ResponseIds.New("chatcmpl", fields.RequestId);
-        var request = new GenerationRequest($"{id}-0", model.Id, promptIds, fields.N, fields.BestOf, maxTokens,
+        var request = new GenerationRequest($"{id}-0", model.Id, promptIds, maxTokens, minTokens,
             fields.Multiplier, sampling, fields.Priority);
         metrics.AddPromptTokens(promptIds.Count);
 

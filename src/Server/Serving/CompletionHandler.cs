@@ -16,12 +16,12 @@ public sealed class CompletionHandler(
     {
         using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
         var model = preamble.Model;
-        var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: false, options));
+        var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model, options));
+        var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: false, sampling));
         var prompts = preamble.Validate(body => CompletionPrompts.Parse(body, host, model, fields));
-        var maxTokens = new int[prompts.Count];
+        var lengths = new (int Max, int Min)[prompts.Count];
         for (var p = 0; p < prompts.Count; p++)
-            maxTokens[p] = preamble.Validate(_ => fields.ResolveMaxTokens(prompts[p].TokenIds.Count, model.MaxModelLen, "prompt"));
-        var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model.VocabSize, fields.N, fields.BestOf, maxTokens.Min(), fields.Logprobs));
+            lengths[p] = preamble.Validate(_ => fields.ResolveLengths(prompts[p].TokenIds.Count, model.MaxModelLen, "prompt"));
 
         using var lease = admission.Admit(http, preamble.Caller, model.Id);
         var id = ResponseIds.New("cmpl", fields.RequestId);
@@ -30,13 +30,13 @@ public sealed class CompletionHandler(
         var promptTokens = 0;
         for (var p = 0; p < prompts.Count; p++)
         {
-            requests[p] = new GenerationRequest($"{id}-{p}", model.Id, prompts[p].TokenIds, fields.N, fields.BestOf,
-                maxTokens[p], fields.Multiplier, sampling, fields.Priority);
+            requests[p] = new GenerationRequest($"{id}-{p}", model.Id, prompts[p].TokenIds, lengths[p].Max, lengths[p].Min,
+                fields.Multiplier, sampling, fields.Priority);
             promptTokens += prompts[p].TokenIds.Count;
         }
         metrics.AddPromptTokens(promptTokens);
         // max_tokens = 0 with echo returns the prompt only, generating nothing (api.md §6.4).
-        var run = new GenerationRun(host, metrics, maxTokens.Max() == 0 ? [] : requests);
+        var run = new GenerationRun(host, metrics, lengths.Max(l => l.Max) == 0 ? [] : requests);
         var logprobs = new LogprobFormatter(host, model.Id, sampling.Detokenize);
         var writer = new CompletionWriter(id, created, model.Id, prompts, fields, logprobs);
         if (fields.Stream)

@@ -149,4 +149,31 @@ public sealed class ChatTemplateApiTests
 
         Assert.Throws<ChatTemplateException>(() => renderer.Render(Conversation(), addGenerationPrompt: true, continueFinalMessage: true));
     }
+
+    [Fact]
+    public void Render_ReportsLineOfFailingStatement()
+    {
+        var e = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse("line one\n{% for m in messages %}\n  {{ m.x.y }}\n{% endfor %}").Render(
+            new JsonObject { ["messages"] = new JsonArray(new JsonObject()) }));
+
+        Assert.Equal(3, e.Line);
+        Assert.StartsWith("UndefinedError: 'dict object' has no attribute 'x'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("paren")]
+    [InlineData("not")]
+    [InlineData("if")]
+    public void Parse_Throws_InsteadOfOverflowingTheStack_WhenNestingIsHostile(string kind)
+    {
+        const int depth = 20_000;   // far past the nesting cap; unguarded recursion this deep would overflow the stack
+        var source = kind switch
+        {
+            "paren" => "{{ " + new string('(', depth) + "1" + new string(')', depth) + " }}",
+            "not" => "{{ " + string.Concat(Enumerable.Repeat("not ", depth)) + "1 }}",
+            _ => string.Concat(Enumerable.Repeat("{% if true %}", depth)) + string.Concat(Enumerable.Repeat("{% endif %}", depth)),
+        };
+
+        Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(source));
+    }
 }

@@ -1,5 +1,6 @@
 using Engine.Backends.Cpu;
 using Engine.Execution;
+using Engine.Lora;
 using Engine.Model;
 
 namespace Engine.Tests.Model;
@@ -16,11 +17,13 @@ internal sealed class ModelHarness : IDisposable
     private readonly Queue<int> _freeBlocks;
     private readonly Dictionary<int, (List<int> Blocks, List<int> Tokens)> _seqs = [];
 
-    public ModelHarness(ModelConfig config, Weights weights, int blockSize = 4, int maxTokens = 256, int maxSeqs = 8, int threads = 2)
+    /// <param name="adapters">Builds the LoRA adapter set on the harness's backend; null for none.</param>
+    public ModelHarness(ModelConfig config, Weights weights, int blockSize = 4, int maxTokens = 256, int maxSeqs = 8, int threads = 2,
+        Func<CpuBackend, LoraAdapterSet>? adapters = null)
     {
         Config = config;
         _backend = new CpuBackend(threads);
-        Model = new LlamaModel(config, LlamaWeights.Bind(config, weights), _backend, maxTokens, maxSeqs);
+        Model = new LlamaModel(config, LlamaWeights.Bind(config, weights), _backend, maxTokens, maxSeqs, adapters?.Invoke(_backend));
         var maxBlocksPerSeq = (config.MaxContext + blockSize - 1) / blockSize;
         var numBlocks = maxBlocksPerSeq * maxSeqs;
         _cache = Model.AllocateKvCache(numBlocks, blockSize);
@@ -41,10 +44,14 @@ internal sealed class ModelHarness : IDisposable
     /// One forward step: each entry appends its tokens to sequence <c>Seq</c> (created on first use); returns the
     /// logits of the last new token of each entry, in entry order.
     /// </summary>
-    public float[][] Step(params (int Seq, int[] Tokens)[] entries)
+    public float[][] Step(params (int Seq, int[] Tokens)[] entries) =>
+        Step(entries.Select(e => (e.Seq, e.Tokens, -1, 0f)).ToArray());
+
+    /// <summary>As <see cref="Step((int Seq, int[] Tokens)[])"/>, each entry running LoRA adapter <c>LoraId</c> (−1: base) × <c>Multiplier</c>.</summary>
+    public float[][] Step(params (int Seq, int[] Tokens, int LoraId, float Multiplier)[] entries)
     {
         _batch.Clear();
-        foreach (var (seq, tokens) in entries)
+        foreach (var (seq, tokens, loraId, multiplier) in entries)
         {
             if (!_seqs.TryGetValue(seq, out var state))
             {
@@ -57,7 +64,7 @@ internal sealed class ModelHarness : IDisposable
             {
                 state.Blocks.Add(_freeBlocks.Dequeue());
             }
-            _batch.AddSequence(tokens, start, state.Blocks.ToArray(), computeLogits: true);
+            _batch.AddSequence(tokens, start, state.Blocks.ToArray(), computeLogits: true, loraId, multiplier);
         }
         var vocab = Config.VocabSize;
         var logits = new float[entries.Length * vocab];

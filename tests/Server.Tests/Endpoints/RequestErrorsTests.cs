@@ -13,7 +13,7 @@ public sealed class RequestErrorsTests
         { """{"model": "tiny", "prompt": "x", "temperature": "hot"}""", "temperature", "temperature must be a number" },
         { """{"model": "tiny", "prompt": "x", "top_p": 1.5}""", "top_p", "top_p must be in (0, 1], got 1.5." },
         { """{"model": "tiny", "prompt": "x", "temperature": -1}""", "temperature", "temperature must be at least 0, got -1." },
-        { """{"model": "tiny", "prompt": "x", "n": 1.5}""", "n", "n must be an integer, got 1.5." },
+        { """{"model": "tiny", "prompt": "x", "n": 1.5}""", "n", "n must be an integer" },
         { """{"model": "tiny", "prompt": "x", "n": 0}""", "n", null },
         { """{"model": "tiny", "prompt": "x", "max_tokens": 0}""", "max_tokens", null },
         { """{"model": "tiny", "prompt": "x", "max_tokens": 10, "min_tokens": 20}""", "min_tokens", "min_tokens must be less than or equal to max_tokens=10, got 20." },

@@ -113,8 +113,8 @@ public sealed class FakeModelHost : IModelHost
                 for (var c = 0; c < request.N; c++)
                 {
                     if (done[c]) continue;
-                    var seed = s.Seeds?[c] ?? s.Seed ?? 0;
-                    var letter = Letter(seed, s.Seeds is null ? c : 0, step);
+                    var seed = s.Seeds.Count > 0 ? s.Seeds[c] : s.Seed ?? 0;
+                    var letter = Letter(seed, s.Seeds.Count > 0 ? 0 : c, step);
                     texts[c].Append(letter);
                     var text = texts[c].ToString();
                     IReadOnlyList<TokenLogprob>? lp = s.Logprobs is int k

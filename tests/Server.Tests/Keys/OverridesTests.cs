@@ -23,7 +23,7 @@ public sealed class OverridesTests
         Assert.Equal(3, request.MaxTokens);
         Assert.Equal(4, request.Sampling.Seed);
         // The disabled entry leaves the request's own value.
-        Assert.Equal(0.9f, request.Sampling.Params!.Temperature);
+        Assert.Equal(0.9f, request.Sampling.Temperature);
         Assert.Equal("efg", body.GetProperty("choices")[0].GetProperty("text").GetString());
     }
 

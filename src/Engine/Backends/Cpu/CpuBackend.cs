@@ -16,9 +16,12 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly MatMul<Bf16Loader> _matMulBf16 = new();
     private readonly MatMul<F16Loader> _matMulF16 = new();
     private readonly PagedAttention _attention = new();
+    private readonly LoraShrink _loraShrink = new();
+    private readonly LoraExpand _loraExpand = new();
     private float[][] _scores = [];
     private float[] _scratchRow = [];
     private int[] _rowSeq = [];
+    private float[] _rowLoraMultipliers = [];
 
     /// <param name="threads">Threads that run kernels (the caller's included); 0 means Environment.ProcessorCount.</param>
     public CpuBackend(int threads = 0)
@@ -67,6 +70,11 @@ public sealed unsafe class CpuBackend : IBackend
         if (_rowSeq.Length < batch.MaxTokens)
         {
             _rowSeq = new int[batch.MaxTokens];
+            _rowLoraMultipliers = new float[batch.MaxTokens];
+        }
+        if (batch.NumLoraSegments > 0)
+        {
+            batch.RowLoraMultipliers.CopyTo(_rowLoraMultipliers);
         }
         var starts = batch.QueryStartLoc;
         for (var s = 0; s < batch.NumSeqs; s++)
@@ -146,6 +154,30 @@ public sealed unsafe class CpuBackend : IBackend
                     break;
             }
         }
+    }
+
+    public void LoraShrink(IDeviceBuffer input, IDeviceWeight a, IDeviceBuffer shrunk, int rowStart, int rowEnd)
+    {
+        var x = (CpuBuffer)input;
+        var w = (CpuWeight)a;
+        var t = (CpuBuffer)shrunk;
+        if (w.DType != DType.F32 || x.Cols != w.Cols || t.Cols < w.Rows || (uint)rowStart > (uint)rowEnd || rowEnd > x.MaxRows || rowEnd > t.MaxRows)
+        {
+            ThrowHelper.LoraShapeMismatch(w.Name, w.Rows, w.Cols, x.Cols, t.Cols, rowStart, rowEnd);
+        }
+        _pool.Run(_loraShrink, _loraShrink.Prepare((float*)w.Data, w.Rows, w.Cols, x.Data, t.Data, t.Cols, rowStart, rowEnd));
+    }
+
+    public void LoraExpand(IDeviceBuffer shrunk, IDeviceWeight bT, float scale, ForwardBatch batch, IDeviceBuffer output, int rowStart, int rowEnd)
+    {
+        var t = (CpuBuffer)shrunk;
+        var w = (CpuWeight)bT;
+        var y = (CpuBuffer)output;
+        if (w.DType != DType.F32 || t.Cols < w.Rows || y.Cols != w.Cols || (uint)rowStart > (uint)rowEnd || rowEnd > batch.NumTokens || rowEnd > y.MaxRows)
+        {
+            ThrowHelper.LoraShapeMismatch(w.Name, w.Rows, w.Cols, t.Cols, y.Cols, rowStart, rowEnd);
+        }
+        _pool.Run(_loraExpand, _loraExpand.Prepare((float*)w.Data, w.Rows, w.Cols, t.Data, t.Cols, y.Data, _rowLoraMultipliers, scale, rowStart, rowEnd));
     }
 
     public void Rope(IDeviceBuffer q, IDeviceBuffer k, IDeviceRopeTable table, ForwardBatch batch, int headDim)

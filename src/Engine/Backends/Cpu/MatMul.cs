@@ -8,6 +8,8 @@ namespace Engine.Backends.Cpu;
 /// runs every token through them, so each weight row is streamed from memory once per batch: one token is the
 /// memory-bound decode GEMV, many tokens a register-blocked GEMM (4 weight rows × 3 tokens = 12 accumulators).
 /// </summary>
+/// <remarks>Kernels are marked AggressiveOptimization: tier-0 code of generic Vector256 loops is ~50× slower, and a
+/// short generation would otherwise run entirely before tiering kicks in.</remarks>
 internal sealed unsafe class MatMul<TLoader> : IParallelJob
     where TLoader : struct, IWeightLoader
 {
@@ -36,6 +38,7 @@ internal sealed unsafe class MatMul<TLoader> : IParallelJob
         return (n + RowsPerChunk - 1) / RowsPerChunk;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int chunk, int worker)
     {
         var r0 = chunk * RowsPerChunk;
@@ -92,6 +95,7 @@ internal sealed unsafe class MatMul<TLoader> : IParallelJob
     // Decode GEMV: 4 weight rows against one token. The accumulation order per output (8-lane partial sums,
     // then the lane sum, then the scalar tail) is the same in every tile, so a row's result does not depend on
     // how many tokens share the batch: batched and one-at-a-time runs agree bit for bit.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Tile4x1(int r, int t)
     {
         byte* w0 = _w + r * _rowBytes, w1 = w0 + _rowBytes, w2 = w1 + _rowBytes, w3 = w2 + _rowBytes;
@@ -122,6 +126,7 @@ internal sealed unsafe class MatMul<TLoader> : IParallelJob
     }
 
     // Prefill GEMM micro-kernel: 4 weight rows × 3 tokens; each loaded weight vector feeds 3 FMAs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Tile4x3(int r, int t)
     {
         byte* w0 = _w + r * _rowBytes, w1 = w0 + _rowBytes, w2 = w1 + _rowBytes, w3 = w2 + _rowBytes;
@@ -174,6 +179,7 @@ internal sealed unsafe class MatMul<TLoader> : IParallelJob
         Store(r, t + 2, s2);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Dot(byte* w, float* x)
     {
         var acc = Vector256<float>.Zero;

@@ -43,6 +43,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
         return batch.NumTokens * numHeads;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int chunk, int worker)
     {
         var batch = _batch!;

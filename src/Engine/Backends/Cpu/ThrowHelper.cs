@@ -17,4 +17,9 @@ internal static class ThrowHelper
     public static void ShapeMismatch(string weight, int rows, int cols, int inputCols, int outputCols) =>
         throw new InvalidOperationException(
             $"MatMul with '{weight}' [{rows}, {cols}]: input has {inputCols} columns and output {outputCols}.");
+
+    [DoesNotReturn]
+    public static void LoraShapeMismatch(string weight, int rows, int cols, int inputCols, int outputCols, int rowStart, int rowEnd) =>
+        throw new InvalidOperationException(
+            $"LoRA op with '{weight}' [{rows}, {cols}] (float32 expected): input has {inputCols} columns and output {outputCols}, rows {rowStart}..{rowEnd}.");
 }

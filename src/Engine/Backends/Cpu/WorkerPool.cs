@@ -4,7 +4,9 @@ namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// A fixed set of worker threads that run one <see cref="IParallelJob"/> at a time together with the calling
-/// thread. Chunks are claimed with an interlocked counter (so a thread slowed by a noisy neighbour takes fewer).
+/// thread. Chunks are claimed with an interlocked counter, so a thread slowed by a noisy neighbour takes fewer,
+/// and the caller waits only for workers that actually joined the job: a worker the OS has not scheduled yet
+/// finds the job closed and skips it (on an oversubscribed machine a full barrier would stall every job).
 /// Between jobs a worker spins on the job generation for a short while (a decode step launches ~100 jobs, and
 /// a futex wake per job would cost more than the job), then parks on a semaphore. Nothing is allocated per job.
 /// </summary>
@@ -18,7 +20,8 @@ internal sealed class WorkerPool : IDisposable
     private IParallelJob? _job;
     private int _numChunks;
     private int _nextChunk;
-    private int _running;
+    private int _open;
+    private int _active;
     private int _generation;
     private volatile bool _disposed;
 
@@ -59,7 +62,7 @@ internal sealed class WorkerPool : IDisposable
         _job = job;
         _numChunks = numChunks;
         Volatile.Write(ref _nextChunk, 0);
-        Volatile.Write(ref _running, _threads.Length);
+        Interlocked.Exchange(ref _open, 1);
         Interlocked.Increment(ref _generation);
         for (var i = 0; i < _wake.Length; i++)
         {
@@ -71,9 +74,11 @@ internal sealed class WorkerPool : IDisposable
         }
         Drain(job, numChunks, 0);
 
-        // barrier: wait until every worker has left the job
+        // close the job, then wait for the workers that joined it (Dekker pairing with WorkerLoop: both sides
+        // use full fences, so either we see a joiner's _active or it sees _open == 0)
+        Interlocked.Exchange(ref _open, 0);
         var spin = default(SpinWait);
-        while (Volatile.Read(ref _running) != 0)
+        while (Volatile.Read(ref _active) != 0)
         {
             spin.SpinOnce(sleep1Threshold: -1);
         }
@@ -101,8 +106,12 @@ internal sealed class WorkerPool : IDisposable
                 return;
             }
             seen = Volatile.Read(ref _generation);
-            Drain(_job!, _numChunks, worker);
-            Interlocked.Decrement(ref _running);
+            Interlocked.Increment(ref _active);
+            if (Volatile.Read(ref _open) == 1)
+            {
+                Drain(_job!, _numChunks, worker);
+            }
+            Interlocked.Decrement(ref _active);
         }
     }
 

@@ -103,7 +103,7 @@ internal static class CollectionFilters
         return PyOps.Iterate(value).FindAll(item =>
         {
             var subject = attribute ? Attribute(item, path, null) : item;
-            var passed = test is null ? PyOps.Truthy(subject) : PyOps.Truthy(Tests.Apply(interpreter, test, subject, testArgs));
+            var passed = test is null ? PyOps.Truthy(subject) : PyOps.Truthy(BuiltinTests.Apply(interpreter, test, subject, testArgs));
             return passed == keep;
         });
     }

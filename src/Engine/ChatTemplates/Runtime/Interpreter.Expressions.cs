@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Engine.ChatTemplates.Syntax;
 
@@ -8,6 +9,7 @@ internal sealed partial class Interpreter
 {
     public object? Evaluate(Expr expr, Scope scope)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (expr)
         {
             case ConstExpr c:
@@ -28,7 +30,7 @@ internal sealed partial class Interpreter
             case FilterExpr filter:
                 return Filters.Apply(this, filter.Name, Evaluate(filter.Value!, scope), EvaluateArgs(filter.Args, scope));
             case TestExpr test:
-                return Tests.Apply(this, test.Name, Evaluate(test.Value, scope), EvaluateArgs(test.Args, scope));
+                return BuiltinTests.Apply(this, test.Name, Evaluate(test.Value, scope), EvaluateArgs(test.Args, scope));
             case UnaryExpr unary:
                 var operand = Evaluate(unary.Operand, scope);
                 return unary.Op switch

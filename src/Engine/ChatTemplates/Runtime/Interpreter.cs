@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Engine.ChatTemplates.Syntax;
 
@@ -16,10 +17,12 @@ internal sealed partial class Interpreter
         Continue,
     }
 
+    private readonly string _source;
     private StringBuilder _out = new();
 
-    private Interpreter(ChatTemplateLimits limits, TimeProvider clock)
+    private Interpreter(string source, ChatTemplateLimits limits, TimeProvider clock)
     {
+        _source = source;
         Budget = new RenderBudget(limits);
         Clock = clock;
     }
@@ -28,9 +31,10 @@ internal sealed partial class Interpreter
 
     public TimeProvider Clock { get; }
 
-    public static string Render(List<Stmt> template, IEnumerable<KeyValuePair<string, object?>> variables, ChatTemplateLimits limits, TimeProvider clock)
+    /// <summary>Renders <paramref name="template"/>; <paramref name="source"/> is the normalised text, for error positions.</summary>
+    public static string Render(string source, List<Stmt> template, IEnumerable<KeyValuePair<string, object?>> variables, ChatTemplateLimits limits, TimeProvider clock)
     {
-        var interpreter = new Interpreter(limits, clock);
+        var interpreter = new Interpreter(source, limits, clock);
         var globals = new Scope(null);
         Globals.Register(globals);
         var context = new Scope(globals);
@@ -91,6 +95,21 @@ internal sealed partial class Interpreter
     }
 
     private Flow ExecOne(Stmt stmt, Scope scope)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        try
+        {
+            return ExecStatement(stmt, scope);
+        }
+        catch (ChatTemplateException e) when (e.Line == 0 && !e.RaisedByTemplate)
+        {
+            // Name the innermost statement that failed, as Jinja's traceback names the template line.
+            var (line, column) = SourcePosition.Of(_source, stmt.Position);
+            throw new ChatTemplateException(e.Message, line, column, e);
+        }
+    }
+
+    private Flow ExecStatement(Stmt stmt, Scope scope)
     {
         switch (stmt)
         {

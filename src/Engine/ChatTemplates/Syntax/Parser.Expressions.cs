@@ -103,7 +103,15 @@ internal sealed partial class Parser
         {
             var at = Current.Position;
             _i++;
-            return new UnaryExpr("not", ParseNot(), at);
+            Enter(at);
+            try
+            {
+                return new UnaryExpr("not", ParseNot(), at);
+            }
+            finally
+            {
+                _depth--;
+            }
         }
         return ParseCompare();
     }
@@ -190,6 +198,19 @@ internal sealed partial class Parser
     private Expr ParseUnary(bool withFilter)
     {
         var token = Current;
+        Enter(token.Position);
+        try
+        {
+            return ParseUnaryBody(token, withFilter);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expr ParseUnaryBody(Token token, bool withFilter)
+    {
         Expr node;
         if (token.IsOperator("-") || token.IsOperator("+"))
         {

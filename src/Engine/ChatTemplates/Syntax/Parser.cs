@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Engine.ChatTemplates.Syntax;
 
 /// <summary>
@@ -7,10 +9,12 @@ namespace Engine.ChatTemplates.Syntax;
 /// </summary>
 internal sealed partial class Parser
 {
+    private const int MaxNesting = 500;
     private static readonly string[] NoEnds = [];
     private readonly string _src;
     private readonly List<Token> _tokens;
     private int _i;
+    private int _depth;
 
     private Parser(string source, List<Token> tokens)
     {
@@ -75,6 +79,30 @@ internal sealed partial class Parser
     private Stmt ParseStatement()
     {
         var token = Current;
+        Enter(token.Position);
+        try
+        {
+            return ParseStatementBody(token);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    // Nesting (blocks in blocks, parentheses, unary chains) is capped so hostile input fails fast as a syntax
+    // error instead of recursing until the stack runs out; the stack check is the backstop.
+    private void Enter(int position)
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw SourcePosition.Error(_src, $"nesting deeper than {MaxNesting} levels", position);
+        }
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+    }
+
+    private Stmt ParseStatementBody(Token token)
+    {
         if (token.Kind != TokenKind.Name)
         {
             throw Error("tag name expected", token);

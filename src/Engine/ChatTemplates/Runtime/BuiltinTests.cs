@@ -1,7 +1,7 @@
 namespace Engine.ChatTemplates.Runtime;
 
 /// <summary>Jinja2's builtin tests (<c>x is defined</c>, <c>x is string</c>, <c>x is divisibleby 3</c>, ...).</summary>
-internal static class Tests
+internal static class BuiltinTests
 {
     public static bool Apply(Interpreter interpreter, string name, object? value, CallArgs args)
     {

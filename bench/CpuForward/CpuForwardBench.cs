@@ -5,7 +5,7 @@ using Engine.Backends.Cpu;
 using Engine.Execution;
 using Engine.Model;
 
-namespace Bench.Engine;
+namespace Bench.CpuForward;
 
 /// <summary>
 /// <c>cpu-forward</c>: prefill (one batch of N prompt tokens) and decode (one token per step from an empty

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Engine.ChatTemplates;
 
-namespace Bench.Engine;
+namespace Bench.ChatTemplates;
 
 /// <summary>
 /// <c>chat-template</c>: time to render the qwen3 fixture's chat template (the most involved of the fixtures:

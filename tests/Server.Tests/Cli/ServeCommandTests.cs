@@ -1,0 +1,26 @@
+using Server.Cli;
+
+namespace Server.Tests.Cli;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public void ParsesNameEqualsDirModelSpecs()
+    {
+        var models = ServeCommand.ParseModels(["llama=/models/llama", "lora=/m/a=b"]);
+
+        Assert.Equal("/models/llama", models["llama"]);
+        Assert.Equal("/m/a=b", models["lora"]);
+    }
+
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("=dir")]
+    [InlineData("name=")]
+    public void Throws_WhenModelSpecMalformed(string spec) =>
+        Assert.Throws<FormatException>(() => ServeCommand.ParseModels([spec]));
+
+    [Fact]
+    public void Throws_WhenModelNameRepeated() =>
+        Assert.Throws<FormatException>(() => ServeCommand.ParseModels(["a=/x", "a=/y"]));
+}
