@@ -137,7 +137,7 @@ public static class GenerateCommand
         {
             if (directory is null)
             {
-                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), Tokenizer.FromJson(BuiltinTokenizerJson.Create()), BuiltinModel.Notice, null);
+                return new CliModel(BuiltinModel.Config, BuiltinModel.CreateWeights(), BuiltinModel.CreateTokenizer(), BuiltinModel.Notice, null);
             }
             var checkpoint = ModelCheckpoint.Open(directory);
             try

@@ -7,9 +7,9 @@ using EngineFinish = Engine.Scheduling.FinishReason;
 namespace Server.Generation;
 
 /// <summary>
-/// The real engine behind <see cref="IModelHost"/>: one <see cref="LoadedModel"/> per served name. Sampling fields
-/// are read once, by <see cref="SamplingParams.FromJson"/> (its errors become 400s naming the field), and engine
-/// outputs become <see cref="GenerationChunk"/>s.
+/// The real engine behind <see cref="IModelHost"/>: one <see cref="LoadedModel"/> per served name. Requests arrive
+/// with the <see cref="SamplingParams"/> the server parsed; what the engine still refuses (beam search, a prompt past
+/// the context) becomes <see cref="GenerationRejectedException"/> (400), and engine outputs become <see cref="GenerationChunk"/>s.
 /// </summary>
 public sealed class EngineModelHost : IModelHost, IDisposable
 {
@@ -93,7 +93,8 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = Get(request.Model);
-        var engineRequest = new EngineRequest(request.PromptTokenIds, ToSamplingParams(request), request.MaxTokens);
+        // the server resolved min_tokens against the prompt (min_total_tokens), as it did max_tokens
+        var engineRequest = new EngineRequest(request.PromptTokenIds, request.Sampling with { MinTokens = request.MinTokens }, request.MaxTokens);
         var outputs = model.Engine.GenerateAsync(engineRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (outputs.ConfigureAwait(false))
         {
@@ -117,16 +118,6 @@ public sealed class EngineModelHost : IModelHost, IDisposable
                 yield return ToChunk(outputs.Current);
             }
         }
-    }
-
-    /// <summary>
-    /// The engine's view of the request's sampling: the server already validated the fields with
-    /// <see cref="SamplingParams.FromJson"/> (n and best_of included) and resolved this prompt's min_tokens.
-    /// </summary>
-    public static SamplingParams ToSamplingParams(GenerationRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return request.Sampling with { MinTokens = request.MinTokens, BestOf = Math.Max(request.Sampling.BestOf, request.N) };
     }
 
     private static GenerationChunk ToChunk(RequestOutput output)

@@ -42,8 +42,11 @@ public sealed class LoadedModel : IDisposable
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (directory is null)
         {
-            var tokenizer = Tokenizer.FromJson(BuiltinTokenizerJson.Create());
-            var renderer = WithTemplate(new ChatTemplateConfig(new Dictionary<string, string>(), new Dictionary<string, JsonNode>()), chatTemplatePath);
+            var tokenizer = BuiltinModel.CreateTokenizer();
+            var templates = tokenizer.Config is { } file
+                ? ChatTemplateConfig.FromTokenizerConfig(file)
+                : new ChatTemplateConfig(new Dictionary<string, string>(), new Dictionary<string, JsonNode>());
+            var renderer = WithTemplate(templates, chatTemplatePath);
             var engine = LlmEngine.Create(BuiltinModel.Config, BuiltinModel.CreateWeights(), options, tokenizer);
             return new LoadedModel(CardOf(name, BuiltinModel.Config, renderer, BuiltinModel.Name, created), engine, tokenizer, renderer, null);
         }

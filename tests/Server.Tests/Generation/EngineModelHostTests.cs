@@ -26,7 +26,7 @@ public sealed class EngineModelHostTests
     // Greedy tokens of the built-in model straight from LlmEngine (no server, no text layer).
     private static async Task<string> DirectGreedyText(IReadOnlyList<int> prompt, int maxTokens)
     {
-        var tokenizer = Tokenizer.FromJson(BuiltinTokenizerJson.Create());
+        var tokenizer = BuiltinModel.CreateTokenizer();
         using var engine = LlmEngine.Create(BuiltinModel.Config, BuiltinModel.CreateWeights(), new EngineOptions { Threads = 1, MaxNumSeqs = 1 });
         var ids = new List<int>();
         var request = new Engine.Generation.GenerationRequest(prompt, maxTokens) { Sampling = Engine.Generation.GenerationRequest.Greedy with { IgnoreEos = true } };
