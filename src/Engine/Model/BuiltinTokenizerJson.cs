@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Loader.Tokenizers;
 
 namespace Engine.Model;
 
@@ -18,8 +19,8 @@ public static class BuiltinTokenizerJson
             w.WriteStartObject();
             w.WriteString("version", "1.0");
             w.WriteStartArray("added_tokens");
-            AddedToken(w, BuiltinModel.BosTokenId, "<s>");
-            AddedToken(w, BuiltinModel.EosTokenId, "</s>");
+            TokenizerJsonParts.WriteSpecialAddedToken(w, BuiltinModel.BosTokenId, "<s>");
+            TokenizerJsonParts.WriteSpecialAddedToken(w, BuiltinModel.EosTokenId, "</s>");
             w.WriteEndArray();
             w.WriteNull("normalizer");
 
@@ -88,18 +89,6 @@ public static class BuiltinTokenizerJson
     public static string CreateConfig() =>
         """{"bos_token":"<s>","eos_token":"</s>","add_bos_token":false,"add_eos_token":false,"model_max_length":512}""";
 
-    private static void AddedToken(Utf8JsonWriter w, int id, string content)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("id", id);
-        w.WriteString("content", content);
-        w.WriteBoolean("single_word", false);
-        w.WriteBoolean("lstrip", false);
-        w.WriteBoolean("rstrip", false);
-        w.WriteBoolean("normalized", false);
-        w.WriteBoolean("special", true);
-        w.WriteEndObject();
-    }
 
     private static void Special(Utf8JsonWriter w)
     {

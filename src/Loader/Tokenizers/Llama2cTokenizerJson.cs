@@ -68,8 +68,8 @@ public static class Llama2cTokenizerJson
             w.WriteNull("truncation");
             w.WriteNull("padding");
             w.WriteStartArray("added_tokens");
-            WriteAddedToken(w, BosId, pieces[BosId]);
-            WriteAddedToken(w, EosId, pieces[EosId]);
+            TokenizerJsonParts.WriteSpecialAddedToken(w, BosId, pieces[BosId]);
+            TokenizerJsonParts.WriteSpecialAddedToken(w, EosId, pieces[EosId]);
             w.WriteEndArray();
             w.WriteStartObject("normalizer");
             w.WriteString("type", "Prepend");
@@ -135,18 +135,6 @@ public static class Llama2cTokenizerJson
             .Select(r => (r.Left, r.Right))];
     }
 
-    private static void WriteAddedToken(Utf8JsonWriter w, int id, string content)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("id", id);
-        w.WriteString("content", content);
-        w.WriteBoolean("single_word", false);
-        w.WriteBoolean("lstrip", false);
-        w.WriteBoolean("rstrip", false);
-        w.WriteBoolean("normalized", false);
-        w.WriteBoolean("special", true);
-        w.WriteEndObject();
-    }
 
     private static void WritePostProcessor(Utf8JsonWriter w, string bos)
     {
