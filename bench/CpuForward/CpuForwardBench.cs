@@ -16,7 +16,7 @@ namespace Bench.CpuForward;
 /// </summary>
 public static class CpuForwardBench
 {
-    private static readonly ModelConfig Shape110M = new()
+    internal static readonly ModelConfig Shape110M = new()
     {
         Name = "llama-110M-random",
         Dim = 768,
@@ -57,7 +57,7 @@ public static class CpuForwardBench
         return 0;
     }
 
-    private static string Measure(Weights weights, DType dtype, int threads, int runs, int promptTokens, int decodeTokens)
+    internal static string Measure(Weights weights, DType dtype, int threads, int runs, int promptTokens, int decodeTokens)
     {
         using var backend = new CpuBackend(threads);
         var blockSize = 16;
