@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Loader.Safetensors;
 
 namespace Engine.Model;
 
@@ -47,26 +47,7 @@ public sealed class WeightTensor
     public static WeightTensor FromFloats(string name, ReadOnlySpan<float> values, IReadOnlyList<int> shape, DType dtype = DType.F32)
     {
         var bytes = new byte[values.Length * ElementSize(dtype)];
-        switch (dtype)
-        {
-            case DType.F32:
-                MemoryMarshal.AsBytes(values).CopyTo(bytes);
-                break;
-            case DType.F16:
-                var halves = MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
-                for (var i = 0; i < values.Length; i++)
-                {
-                    halves[i] = (Half)values[i];
-                }
-                break;
-            case DType.BF16:
-                var raw = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
-                for (var i = 0; i < values.Length; i++)
-                {
-                    raw[i] = BFloat16Bits.FromFloat(values[i]);
-                }
-                break;
-        }
+        DtypeConversion.FromFloat32(values, DTypeMapping.ToSafetensors(dtype), bytes, "(memory)", name);
         return new WeightTensor(name, dtype, shape, bytes);
     }
 
@@ -74,27 +55,7 @@ public sealed class WeightTensor
     public float[] ToFloats()
     {
         var result = new float[ElementCount];
-        var span = Bytes.Span;
-        switch (DType)
-        {
-            case DType.F32:
-                MemoryMarshal.Cast<byte, float>(span).CopyTo(result);
-                break;
-            case DType.F16:
-                var halves = MemoryMarshal.Cast<byte, Half>(span);
-                for (var i = 0; i < result.Length; i++)
-                {
-                    result[i] = (float)halves[i];
-                }
-                break;
-            case DType.BF16:
-                var raw = MemoryMarshal.Cast<byte, ushort>(span);
-                for (var i = 0; i < result.Length; i++)
-                {
-                    result[i] = BFloat16Bits.ToFloat(raw[i]);
-                }
-                break;
-        }
+        DtypeConversion.ToFloat32(DTypeMapping.ToSafetensors(DType), Bytes.Span, result, "(memory)", Name);
         return result;
     }
 }
