@@ -40,4 +40,20 @@ public sealed class ConvertCliTests
         Assert.Equal(0, ConvertCli.Build().Parse(["dtype", "--in", hf, "--out", dir.File("f16"), "--dtype", "f16"]).Invoke());
         Assert.Contains("\"float16\"", File.ReadAllText(Path.Combine(dir.File("f16"), "config.json")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DtypeCommands_RunConcurrently_WithoutFightingOverTheConsole()
+    {
+        // Two conversions at once (parallel test classes did this in CI) once failed: each took Spectre's exclusive
+        // live-display lock and the second threw, so its command exited 1.
+        using var dir = new TempDirectory();
+        var hf = dir.File("hf");
+        Assert.Equal(0, ConvertCli.Build().Parse(["llama2c", "--checkpoint", Aidreams.Model, "--tokenizer", Aidreams.Tokenizer, "--out", hf]).Invoke());
+
+        var exits = Enumerable.Range(0, 4)
+            .Select(i => Task.Run(() => ConvertCli.Build().Parse(["dtype", "--in", hf, "--out", dir.File($"f16-{i}"), "--dtype", "f16"]).Invoke()))
+            .ToArray();
+
+        Assert.All(await Task.WhenAll(exits), exit => Assert.Equal(0, exit));
+    }
 }

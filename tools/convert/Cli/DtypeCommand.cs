@@ -19,12 +19,7 @@ public static class DtypeCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var options = new DtypeConversionOptions(parse.GetValue(input)!, parse.GetValue(output)!, DtypeArgument.Parse(parse.GetValue(dtype)!));
-            AnsiConsole.Progress().Start(context =>
-            {
-                var task = context.AddTask($"converting to {parse.GetValue(dtype)}", maxValue: 1.0);
-                var progress = new SynchronousProgress(fraction => task.Value = fraction);
-                CheckpointDtypeConversion.RunAsync(options, progress).GetAwaiter().GetResult();
-            });
+            ProgressDisplay.Run($"converting to {parse.GetValue(dtype)}", progress => CheckpointDtypeConversion.RunAsync(options, progress).GetAwaiter().GetResult());
             AnsiConsole.MarkupLineInterpolated($"wrote [green]{options.OutputDirectory}[/]");
             return 0;
         }));

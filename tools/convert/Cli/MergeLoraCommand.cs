@@ -20,11 +20,7 @@ public static class MergeLoraCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var options = new LoraMergeOptions(parse.GetValue(baseDir)!, parse.GetValue(adapter)!, parse.GetValue(output)!, parse.GetValue(multiplier));
-            AnsiConsole.Progress().Start(context =>
-            {
-                var task = context.AddTask($"merging (multiplier {options.Multiplier})", maxValue: 1.0);
-                LoraMergeConversion.Run(options, new SynchronousProgress(fraction => task.Value = fraction));
-            });
+            ProgressDisplay.Run($"merging (multiplier {options.Multiplier})", progress => LoraMergeConversion.Run(options, progress));
             AnsiConsole.MarkupLineInterpolated($"wrote [green]{options.OutputDirectory}[/]");
             return 0;
         }));
