@@ -34,6 +34,7 @@ public sealed partial class LlmEngine : IDisposable
         {
             TokenizerVocabSize = tokenizer is null ? null : Math.Min(tokenizer.VocabSize, config.VocabSize),
             Encode = tokenizer is null ? null : text => tokenizer.Encode(text, addSpecialTokens: false),
+            Tokenizer = tokenizer,
         };
         _samplerWorkspace = new SamplerWorkspace(config.VocabSize);
     }

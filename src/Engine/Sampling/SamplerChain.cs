@@ -1,3 +1,5 @@
+using Engine.Guided;
+
 namespace Engine.Sampling;
 
 /// <summary>
@@ -33,7 +35,26 @@ public sealed class SamplerChain
         _stopSet = [.. Params.StopTokenIds.Concat(setup.EosTokenIds).Concat(Params.EosTokenIds).Where(id => (uint)id < (uint)VocabSize).Distinct()];
         _bans = [.. Params.CustomTokenBans];
         _breakers = [.. BreakerIds(Params, setup).Distinct().Order()];
+        if (GuidedConstraint.Compile(Params) is { } guided)
+        {
+            var tokenizer = setup.Tokenizer
+                ?? throw new SamplingParamsException(guided.Field, $"{guided.Field} needs the model's tokenizer, and this engine has none.");
+            Guided = guided;
+            GuidedVocabulary = GuidedVocabulary.For(tokenizer);
+            GuidedEosIds = [.. setup.EosTokenIds.Concat(Params.EosTokenIds).Distinct()];
+        }
     }
+
+    /// <summary>The request's guided-decoding constraint (§4.1), or null.</summary>
+    public GuidedConstraint? Guided { get; }
+
+    internal GuidedVocabulary? GuidedVocabulary { get; }
+
+    internal int[] GuidedEosIds { get; } = [];
+
+    /// <summary>A fresh per-sequence guided state, or null when the request has no constraint.</summary>
+    public GuidedSequence? NewGuidedSequence() =>
+        Guided is null ? null : new GuidedSequence(Guided, GuidedVocabulary!, GuidedEosIds);
 
     /// <summary>The validated parameters this chain runs.</summary>
     public SamplingParams Params { get; }
@@ -47,11 +68,12 @@ public sealed class SamplerChain
     /// distribution is Mirostat's truncated q for <paramref name="mirostatMu"/>.
     /// </summary>
     internal bool Run(Span<float> logits, ReadOnlySpan<int> prompt, ReadOnlySpan<int> output, long seed, int choice,
-        float mirostatMu, SamplerWorkspace ws)
+        float mirostatMu, SamplerWorkspace ws, GuidedSequence? guided = null)
     {
         var p = Params;
         ws.ProbsValid = false;
         LogitConstraints.Sanitise(logits, _tokenizerVocabSize);
+        guided?.ApplyMask(logits);
         if (_allowed.Length > 0)
         {
             LogitConstraints.KeepOnly(logits, _allowed, ws.Scratch);

@@ -1,3 +1,5 @@
+using Engine.Tokenization;
+
 namespace Engine.Sampling;
 
 /// <summary>
@@ -13,4 +15,7 @@ public sealed record SamplerSetup(int VocabSize, IReadOnlyList<int> EosTokenIds)
 
     /// <summary>Encodes text without special tokens; null when no tokenizer is at hand (then string breakers are skipped and <c>bad_words</c> throws).</summary>
     public Func<string, IReadOnlyList<int>>? Encode { get; init; }
+
+    /// <summary>The model's tokenizer, whose token bytes guided decoding masks by (§4.1); null rejects guided requests.</summary>
+    public Tokenizer? Tokenizer { get; init; }
 }

@@ -160,6 +160,8 @@ public sealed partial record SamplingParams
             throw new SamplingParamsException(ResponseFormat is null ? "guided_json" : "response_format",
                 "At most one of guided_json, guided_regex, guided_choice, guided_grammar and response_format may be set.");
         }
+        // compiles (once, cached) so a bad schema, regex or grammar is a 400 naming its field
+        _ = Guided.GuidedConstraint.Compile(this);
     }
 
     private static void InVocab(string field, IReadOnlyList<int> ids, int vocabSize)

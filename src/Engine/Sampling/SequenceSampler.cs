@@ -1,3 +1,5 @@
+using Engine.Guided;
+
 namespace Engine.Sampling;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed class SequenceSampler : ISequenceSampler
 
     private readonly SamplerChain _chain;
     private readonly SamplerWorkspace _workspace;
+    private readonly GuidedSequence? _guided;
 
     /// <param name="workspace">Scratch to share with sequences sampled on the same thread; null allocates one.</param>
     public SequenceSampler(SamplerChain chain, long seed, int choice, SamplerWorkspace? workspace = null)
@@ -27,6 +30,7 @@ public sealed class SequenceSampler : ISequenceSampler
             throw new ArgumentException($"Workspace vocabulary {_workspace.VocabSize} differs from the chain's {chain.VocabSize}.", nameof(workspace));
         }
         MirostatMu = 2f * chain.Params.MirostatTau;
+        _guided = chain.NewGuidedSequence();
     }
 
     /// <summary>A sampler for output sequence <paramref name="choice"/> of a request (see <see cref="SamplingParams.RngIdentity"/>).</summary>
@@ -58,7 +62,8 @@ public sealed class SequenceSampler : ISequenceSampler
     {
         CheckWidth(logits);
         var step = outputTokenIds.Length;
-        if (!_chain.Run(logits, promptTokenIds, outputTokenIds, Seed, Choice, MirostatMu, _workspace))
+        _guided?.Sync(outputTokenIds);
+        if (!_chain.Run(logits, promptTokenIds, outputTokenIds, Seed, Choice, MirostatMu, _workspace, _guided))
         {
             var filled = TokenLogprobs.Top(_workspace.Probs, top, _workspace);
             return new SampleResult(NoToken, TokenLogprobs.Removed, filled);
@@ -84,7 +89,8 @@ public sealed class SequenceSampler : ISequenceSampler
     public bool ProcessDistribution(Span<float> logits, ReadOnlySpan<int> promptTokenIds, ReadOnlySpan<int> outputTokenIds, Span<float> probs)
     {
         CheckWidth(logits);
-        var alive = _chain.Run(logits, promptTokenIds, outputTokenIds, Seed, Choice, MirostatMu, _workspace);
+        _guided?.Sync(outputTokenIds);
+        var alive = _chain.Run(logits, promptTokenIds, outputTokenIds, Seed, Choice, MirostatMu, _workspace, _guided);
         _workspace.Probs.AsSpan().CopyTo(probs);
         return alive;
     }

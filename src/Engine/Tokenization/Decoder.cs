@@ -14,6 +14,9 @@ internal abstract class Decoder
     /// them back until their run ends).</summary>
     public virtual bool UsesByteFallback => false;
 
+    /// <summary>Whether a step maps the byte-level alphabet back to raw bytes (token strings are bytes, not text).</summary>
+    public virtual bool UsesByteLevel => false;
+
     public static Decoder? Create(TokenizerComponentSpec? spec) => spec is null ? null : Build(spec);
 
     private static Decoder Build(TokenizerComponentSpec spec) => spec.Type switch
@@ -44,6 +47,8 @@ internal abstract class Decoder
     /// outside the alphabet contributes its own UTF-8 bytes).</summary>
     private sealed class ByteLevel : Decoder
     {
+        public override bool UsesByteLevel => true;
+
         public override void DecodeChain(List<string> tokens)
         {
             var bytes = new List<byte>();
@@ -195,6 +200,8 @@ internal abstract class Decoder
     private sealed class Sequence(Decoder[] steps) : Decoder
     {
         public override bool UsesByteFallback => steps.Any(s => s.UsesByteFallback);
+
+        public override bool UsesByteLevel => steps.Any(s => s.UsesByteLevel);
 
         public override void DecodeChain(List<string> tokens)
         {

@@ -174,6 +174,9 @@ public sealed class Tokenizer
     /// <summary>Whether the decoder turns this id's <c>&lt;0xNN&gt;</c> token into a raw byte (ByteFallback).</summary>
     internal bool IsByteFallbackToken(int id) => (uint)id < (uint)_byteFallbackTokens.Length && _byteFallbackTokens[id];
 
+    /// <summary>Whether the decoder maps token strings through the byte-level alphabet (GPT-2 / Llama 3 style).</summary>
+    internal bool DecodesByteLevel => _decoder?.UsesByteLevel == true;
+
     /// <summary>A streaming detokenizer whose concatenated deltas equal <see cref="Decode"/> of all ids added.</summary>
     public IncrementalDetokenizer CreateDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
 }
