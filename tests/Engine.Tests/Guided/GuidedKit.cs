@@ -59,7 +59,7 @@ internal static class GuidedKit
                     best = i;
                 }
             }
-            Assert.True(best >= 0, $"no token alive after '{Encoding.UTF8.GetString([.. bytes])}'");
+            Assert.True(best >= 0, $"no token alive after '{Encoding.UTF8.GetString([.. bytes])}' (tokens: {string.Join(" | ", output.Select(t => Encoding.UTF8.GetString(v.TokenBytes[t]!)))})");
             if (best == eos)
             {
                 return (Encoding.UTF8.GetString([.. bytes]), true);
