@@ -167,6 +167,7 @@ internal sealed class GrammarMatcher
     {
         nextStart = start;
         nextCount = count;
+        // pv = (sequence length << 24) | code-point bits so far; pr = continuation bytes still expected
         int cp;
         if (pr == 0)
         {
@@ -176,17 +177,17 @@ internal sealed class GrammarMatcher
             }
             else if (b is >= 0xC2 and <= 0xDF)
             {
-                (pv, pr) = (b & 0x1F, 1);
+                (pv, pr) = ((2 << 24) | (b & 0x1F), 1);
                 return PartialAlive(start, count, pv, pr);
             }
             else if ((b & 0xF0) == 0xE0)
             {
-                (pv, pr) = (b & 0x0F, 2);
+                (pv, pr) = ((3 << 24) | (b & 0x0F), 2);
                 return PartialAlive(start, count, pv, pr);
             }
             else if (b is >= 0xF0 and <= 0xF4)
             {
-                (pv, pr) = (b & 0x07, 3);
+                (pv, pr) = ((4 << 24) | (b & 0x07), 3);
                 return PartialAlive(start, count, pv, pr);
             }
             else
@@ -200,14 +201,16 @@ internal sealed class GrammarMatcher
             {
                 return false;
             }
-            pv = (pv << 6) | (b & 0x3F);
+            pv = (pv & ~0xFFFFFF) | ((pv & 0xFFFFFF) << 6) | (b & 0x3F);
             if (--pr > 0)
             {
                 return PartialAlive(start, count, pv, pr);
             }
-            cp = pv;
+            cp = pv & 0xFFFFFF;
+            var length = pv >> 24;
             pv = 0;
-            if (cp > CharSet.MaxCodePoint)
+            // overlong forms, surrogates and values past U+10FFFF are not UTF-8
+            if (cp < MinCodePoint(length) || cp > CharSet.MaxCodePoint || cp is >= 0xD800 and <= 0xDFFF)
             {
                 return false;
             }
@@ -217,11 +220,19 @@ internal sealed class GrammarMatcher
         return nextCount > 0;
     }
 
-    // Some top can still accept a code point that starts with the bytes so far: [pv·64^pr, (pv+1)·64^pr − 1].
+    private static int MinCodePoint(int length) => length switch { 2 => 0x80, 3 => 0x800, _ => 0x10000 };
+
+    // Some top can still accept a code point that starts with the bytes so far: [v·64^pr, (v+1)·64^pr − 1],
+    // clipped to the code points this sequence length may encode.
     private bool PartialAlive(int start, int count, int pv, int pr)
     {
-        var lo = pv << (6 * pr);
-        var hi = lo | ((1 << (6 * pr)) - 1);
+        var lo = (pv & 0xFFFFFF) << (6 * pr);
+        var hi = Math.Min(lo | ((1 << (6 * pr)) - 1), CharSet.MaxCodePoint);
+        lo = Math.Max(lo, MinCodePoint(pv >> 24));
+        if (lo > hi)
+        {
+            return false;
+        }
         for (var i = start; i < start + count; i++)
         {
             var top = _set[i];

@@ -59,9 +59,13 @@ public sealed class GuidedConstraint
     // the GBNF body of the ws rule between JSON tokens: §4.1's default or guided_whitespace_pattern
     private static string Whitespace(string? pattern)
     {
-        if (string.IsNullOrEmpty(pattern))
+        if (pattern is null)
         {
             return JsonGrammar.DefaultWhitespace;
+        }
+        if (pattern.Length == 0)
+        {
+            return "\"\""; // no whitespace at all
         }
         try
         {
