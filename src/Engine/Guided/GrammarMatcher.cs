@@ -25,6 +25,8 @@ internal sealed class GrammarMatcher
 
     private readonly Grammar _g;
     private readonly StackArena _arena = new();
+    private readonly MaskMemo _memo = new();
+    private int[] _key = new int[8];
     private int[] _set = new int[64];
     private int[] _seen = new int[256];
     private int _stamp;
@@ -72,6 +74,7 @@ internal sealed class GrammarMatcher
     public void Reset()
     {
         _arena.Clear();
+        _memo.Clear();
         _partialValue = 0;
         _partialRemaining = 0;
         BeginSet(0);
@@ -117,6 +120,31 @@ internal sealed class GrammarMatcher
         {
             return;
         }
+        var key = StateKey();
+        if (_memo.TryGet(vocabulary, key, allowed))
+        {
+            return;
+        }
+        Walk(vocabulary, allowed);
+        _memo.Put(vocabulary, key, allowed);
+    }
+
+    // the committed state as a key: sorted tops, then the partial character
+    private ReadOnlySpan<int> StateKey()
+    {
+        if (_key.Length < _tops + 2)
+        {
+            _key = new int[(_tops + 2) * 2];
+        }
+        _set.AsSpan(0, _tops).CopyTo(_key);
+        _key.AsSpan(0, _tops).Sort();
+        _key[_tops] = _partialValue;
+        _key[_tops + 1] = _partialRemaining;
+        return _key.AsSpan(0, _tops + 2);
+    }
+
+    private void Walk(GuidedVocabulary vocabulary, Span<ulong> allowed)
+    {
         var trie = vocabulary.Trie;
         var nodes = trie.NodeCount;
         var maxDepth = trie.MaxDepth;

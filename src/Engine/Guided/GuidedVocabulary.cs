@@ -30,6 +30,12 @@ public sealed class GuidedVocabulary
 
     internal VocabularyTrie Trie { get; }
 
+    /// <summary>Nodes of the prefix trie (distinct non-empty token prefixes): the upper bound on one mask's work.</summary>
+    public int TrieNodeCount => Trie.NodeCount;
+
+    /// <summary>The output bytes of token <paramref name="id"/>; empty for a token a constraint never allows.</summary>
+    public ReadOnlySpan<byte> BytesOf(int id) => (uint)id < (uint)TokenBytes.Length ? TokenBytes[id] : [];
+
     /// <summary>The vocabulary of <paramref name="tokenizer"/>, built on first use and cached.</summary>
     public static GuidedVocabulary For(Tokenizer tokenizer)
     {
