@@ -26,6 +26,7 @@ internal sealed class GrammarMatcher
     private readonly Grammar _g;
     private readonly StackArena _arena = new();
     private readonly MaskMemo _memo = new();
+    private readonly StepCache _stepCache = new();
     private int[] _key = new int[8];
     private int[] _set = new int[64];
     private int[] _seen = new int[256];
@@ -148,15 +149,13 @@ internal sealed class GrammarMatcher
         var trie = vocabulary.Trie;
         var nodes = trie.NodeCount;
         var maxDepth = trie.MaxDepth;
-        Span<int> levelStart = maxDepth < 256 ? stackalloc int[maxDepth + 1] : new int[maxDepth + 1];
-        Span<int> levelCount = maxDepth < 256 ? stackalloc int[maxDepth + 1] : new int[maxDepth + 1];
-        Span<int> levelValue = maxDepth < 256 ? stackalloc int[maxDepth + 1] : new int[maxDepth + 1];
-        Span<int> levelRemaining = maxDepth < 256 ? stackalloc int[maxDepth + 1] : new int[maxDepth + 1];
-        levelStart[0] = 0;
-        levelCount[0] = _tops;
-        levelValue[0] = _partialValue;
-        levelRemaining[0] = _partialRemaining;
+        Span<int> levelSet = maxDepth < 512 ? stackalloc int[maxDepth + 1] : new int[maxDepth + 1];
+        Span<int> levelPartial = maxDepth < 512 ? stackalloc int[maxDepth + 1] : new int[maxDepth + 1];
         var committedNodes = _arena.Count;
+        var cache = _stepCache;
+        cache.Clear();
+        levelSet[0] = cache.InternSet(_key.AsSpan(0, _tops)); // StateKey left the sorted tops there
+        levelPartial[0] = StepCache.PackPartial(_partialValue, _partialRemaining);
         var nodeByte = trie.NodeByte;
         var depth = trie.Depth;
         var end = trie.SubtreeEnd;
@@ -165,17 +164,21 @@ internal sealed class GrammarMatcher
         for (var n = 0; n < nodes;)
         {
             var d = depth[n];
-            var pv = levelValue[d - 1];
-            var pr = levelRemaining[d - 1];
-            if (!Step(levelStart[d - 1], levelCount[d - 1], ref pv, ref pr, nodeByte[n], out var s, out var c))
+            var b = nodeByte[n];
+            var set = levelSet[d - 1];
+            var partial = levelPartial[d - 1];
+            if (!cache.TryGet(set, partial, b, out var nextSet, out var nextPartial))
+            {
+                (nextSet, nextPartial) = StepUncached(set, partial, b);
+                cache.Put(set, partial, b, nextSet, nextPartial);
+            }
+            if (nextSet == StepCache.Dead)
             {
                 n = end[n];
                 continue;
             }
-            levelStart[d] = s;
-            levelCount[d] = c;
-            levelValue[d] = pv;
-            levelRemaining[d] = pr;
+            levelSet[d] = nextSet;
+            levelPartial[d] = nextPartial;
             for (var k = tokenStart[n]; k < tokenStart[n + 1]; k++)
             {
                 var id = tokenIds[k];
@@ -185,6 +188,30 @@ internal sealed class GrammarMatcher
         }
         _arena.Truncate(committedNodes);
         _arena.Overflowed = false;
+    }
+
+    // Runs Step on an interned set in the scratch region after the committed set, and interns the result.
+    private (int Set, int Partial) StepUncached(int set, int partial, byte b)
+    {
+        var content = _stepCache.SetContent(set);
+        var start = _tops;
+        if (start + content.Length > _set.Length)
+        {
+            Array.Resize(ref _set, Math.Max(_set.Length * 2, start + content.Length));
+        }
+        content.CopyTo(_set.AsSpan(start));
+        var (pv, pr) = StepCache.UnpackPartial(partial);
+        if (!Step(start, content.Length, ref pv, ref pr, b, out var nextStart, out var nextCount))
+        {
+            return (StepCache.Dead, 0);
+        }
+        if (nextStart == start)
+        {
+            return (set, StepCache.PackPartial(pv, pr)); // the byte only extended a partial character
+        }
+        var next = _set.AsSpan(nextStart, nextCount);
+        next.Sort();
+        return (_stepCache.InternSet(next), StepCache.PackPartial(pv, pr));
     }
 
     /// <summary>

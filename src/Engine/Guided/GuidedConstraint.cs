@@ -44,11 +44,11 @@ public sealed class GuidedConstraint
             return null;
         }
         var json = kind is "json" or "json_object";
-        var ws = json ? Whitespace(p.GuidedWhitespacePattern) : null;
-        var key = $"{kind}\u0000{source}\u0000{ws}";
+        var ws = json ? p.GuidedWhitespacePattern : null;
+        var key = $"{kind}\u0000{source}\u0000{ws ?? "\u0001"}";
         try
         {
-            return new GuidedConstraint(Cache.GetOrAdd(key, () => GbnfParser.Parse(GrammarText(kind, source!, ws))), field);
+            return new GuidedConstraint(Cache.GetOrAdd(key, () => GbnfParser.Parse(GrammarText(kind, source!, json ? Whitespace(ws) : null))), field);
         }
         catch (GrammarException e)
         {
