@@ -12,6 +12,7 @@ internal sealed class MaskMemo
 
     private readonly ulong[]?[] _masks = new ulong[]?[Slots];
     private readonly int[][] _keys = new int[Slots][];
+    private readonly int[] _keyLength = new int[Slots];
     private readonly GuidedVocabulary?[] _vocabularies = new GuidedVocabulary?[Slots];
     private int _next;
 
@@ -19,7 +20,7 @@ internal sealed class MaskMemo
     {
         for (var s = 0; s < Slots; s++)
         {
-            if (ReferenceEquals(_vocabularies[s], vocabulary) && _keys[s].AsSpan().SequenceEqual(key))
+            if (ReferenceEquals(_vocabularies[s], vocabulary) && _keys[s].AsSpan(0, _keyLength[s]).SequenceEqual(key))
             {
                 _masks[s].AsSpan(0, allowed.Length).CopyTo(allowed);
                 return true;
@@ -37,11 +38,12 @@ internal sealed class MaskMemo
             _masks[s] = new ulong[allowed.Length];
         }
         allowed.CopyTo(_masks[s]);
-        if (_keys[s] is null || _keys[s].Length != key.Length)
+        if (_keys[s] is null || _keys[s].Length < key.Length)
         {
-            _keys[s] = new int[key.Length];
+            _keys[s] = new int[Math.Max(8, key.Length * 2)];
         }
         key.CopyTo(_keys[s]);
+        _keyLength[s] = key.Length;
         _vocabularies[s] = vocabulary;
     }
 
