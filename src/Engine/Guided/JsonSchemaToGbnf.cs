@@ -11,12 +11,13 @@ namespace Engine.Guided;
 /// <c>anyOf</c>/<c>oneOf</c> (oneOf as anyOf), <c>allOf</c> of object schemas (merged), <c>$ref</c> to
 /// <c>#</c>, <c>#/$defs/…</c> and <c>#/definitions/…</c> (recursion allowed), <c>minLength</c>/<c>maxLength</c>,
 /// <c>pattern</c> (full match, characters a JSON string would need to escape removed), <c>format</c> date, time,
-/// date-time and uuid, and OpenAPI <c>nullable</c>.
+/// date-time and uuid, OpenAPI <c>nullable</c>, and integer bounds where the grammar is exact and small
+/// (JsonSchemaToGbnf.Integers.cs).
 /// Decisions: an object with <c>properties</c> and no <c>additionalProperties</c> allows no extra keys (as
 /// OpenAI's strict mode and outlines do); extra keys, when allowed, follow the declared ones and may repeat a
 /// declared name; <c>prefixItems</c> are all required.
 /// Keywords that only annotate (title, description, default, examples, $schema, $id, $comment, unknown
-/// formats, …) are ignored; keywords that constrain in a way this compiler cannot honour (numeric bounds,
+/// formats, …) are ignored; keywords that constrain in a way this compiler cannot honour (other numeric bounds,
 /// <c>multipleOf</c>, <c>uniqueItems</c>, <c>contains</c>, <c>not</c>, <c>if</c>/<c>then</c>/<c>else</c>,
 /// <c>patternProperties</c>, <c>propertyNames</c>, <c>min/maxProperties</c>, dependencies, unevaluated*) are a
 /// <see cref="GrammarException"/> naming the keyword and its JSON path.
@@ -74,7 +75,7 @@ internal sealed partial class JsonSchemaToGbnf
         }
         foreach (var p in s.EnumerateObject())
         {
-            if (Array.IndexOf(Unsupported, p.Name) >= 0)
+            if (Array.IndexOf(Unsupported, p.Name) >= 0 && !(IsIntegerBound(p.Name) && IsIntegerSchema(s)))
             {
                 throw new GrammarException($"The JSON schema keyword '{p.Name}' at {path} constrains values in a way guided decoding cannot enforce.");
             }
@@ -144,7 +145,7 @@ internal sealed partial class JsonSchemaToGbnf
         "array" => ArrayRule(s, path, hint),
         "string" => StringRule(s, path, hint),
         "number" => "json-number",
-        "integer" => "json-integer",
+        "integer" => IntegerRule(s, path, hint),
         "boolean" => "json-boolean",
         "null" => "json-null",
         _ => throw new GrammarException($"Unknown JSON schema type '{type}' at {path}."),

@@ -75,7 +75,9 @@ public sealed class JsonSchemaTests
     }
 
     [Theory]
-    [InlineData("""{"type":"integer","minimum":0}""", "'minimum' at #")]
+    [InlineData("""{"type":"number","minimum":0}""", "'minimum' at #")]
+    [InlineData("""{"type":"integer","maximum":10}""", "integer bounds at # are not supported")]
+    [InlineData("""{"type":"integer","minimum":5,"maximum":1}""", "admit no value")]
     [InlineData("""{"type":"object","properties":{"n":{"type":"number","multipleOf":2}}}""", "'multipleOf' at #/properties/n")]
     [InlineData("""{"not":{"type":"string"}}""", "'not'")]
     [InlineData("""{"$ref":"#/$defs/missing"}""", "points to nothing")]

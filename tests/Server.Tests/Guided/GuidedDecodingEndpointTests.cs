@@ -92,7 +92,7 @@ public sealed class GuidedDecodingEndpointTests
     [Theory]
     [InlineData("\"guided_regex\": \"(ab\"", "guided_regex", "unclosed '('")]
     [InlineData("\"guided_regex\": \"a(?=b)\"", "guided_regex", "lookahead")]
-    [InlineData("\"guided_json\": {\"type\": \"integer\", \"minimum\": 1}", "guided_json", "'minimum'")]
+    [InlineData("\"guided_json\": {\"type\": \"number\", \"minimum\": 1}", "guided_json", "'minimum'")]
     [InlineData("\"guided_json\": \"{not json\"", "guided_json", "not valid JSON")]
     [InlineData("\"guided_grammar\": \"S -> 'yes' | 'no'\"", "guided_grammar", "GBNF")]
     [InlineData("\"response_format\": {\"type\": \"regex\", \"schema\": \"[a-\"}", "response_format", "unterminated character class")]
