@@ -42,6 +42,9 @@ public sealed class EngineCore : IDisposable
 
     public int NumBlocks => _kv.Pool.NumBlocks;
 
+    /// <summary>Most sequences one step runs (a beam search needs its width in seats).</summary>
+    public int MaxNumSeqs => _scheduler.Config.MaxNumSeqs;
+
     /// <summary>Requests holding KV blocks after the last step.</summary>
     public int NumRunningRequests => Volatile.Read(ref _numRunning);
 

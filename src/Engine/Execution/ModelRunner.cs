@@ -47,6 +47,11 @@ public sealed class ModelRunner
             batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples);
         }
 
+        // copy-on-write of blocks shared by forked beams, before any of this step's keys and values are stored
+        foreach (var copy in scheduled.BlockCopies)
+        {
+            _cache.CopyBlock(copy.Source, copy.Destination);
+        }
         _model.Forward(batch, _cache, _logits);
 
         var vocab = _model.Config.VocabSize;
@@ -59,6 +64,12 @@ public sealed class ModelRunner
             }
             var request = requests[i].Request;
             var logits = _logits.AsSpan(_logitRowOf[i] * vocab, vocab);
+            if (request.BeamGroup is { } beams)
+            {
+                // a beam's next token is chosen by its group over all beams, so here it only records candidates
+                beams.SetCandidates(request, logits);
+                continue;
+            }
             // the sampler is seeded by (seed, choice, step), so its draw does not depend on the batch
             var sample = request.Sampler.SampleWithLogprobs(logits, request.PromptTokenIds, request.OutputTokenIds, request.TopLogprobs);
             request.TopCount = sample.TopCount;

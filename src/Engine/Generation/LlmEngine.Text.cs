@@ -13,8 +13,8 @@ public sealed partial class LlmEngine
     /// best_of = n, outputs of different choices stream interleaved; with best_of &gt; n, every sequence runs to its
     /// end and the n with the highest cumulative log-probability come back whole, best first (ties by choice, §8.4).
     /// A stop-string hit aborts that sequence and frees its blocks; cancelling (or leaving the loop) aborts all.
-    /// Throws <see cref="PromptTooLongException"/> before anything runs, and <see cref="SamplingParamsException"/>
-    /// for <c>use_beam_search</c>, which is not served yet.
+    /// Throws <see cref="PromptTooLongException"/> before anything runs. With <c>use_beam_search</c>, the n best
+    /// beams come back whole, best first (see <see cref="BeamSearchAsync"/>).
     /// </summary>
     public async IAsyncEnumerable<RequestOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -22,7 +22,11 @@ public sealed partial class LlmEngine
         var p = request.Sampling;
         if (p.UseBeamSearch)
         {
-            throw new SamplingParamsException("use_beam_search", "Beam search is not served yet.");
+            await foreach (var output in BeamSearchAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return output;
+            }
+            yield break;
         }
         var serverSeed = p.Seed ?? SamplingParams.DrawServerSeed();
         var count = Math.Max(p.BestOf, p.N);

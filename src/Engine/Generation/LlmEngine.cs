@@ -92,24 +92,22 @@ public sealed partial class LlmEngine : IDisposable
     public ChannelReader<GenerationOutput> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         var prompt = request.PromptTokenIds;
-        if (prompt.Count > Config.MaxContext)
-        {
-            throw new PromptTooLongException(prompt.Count, Config.MaxContext);
-        }
-        foreach (var token in prompt)
-        {
-            if ((uint)token >= (uint)Config.VocabSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(request), token, $"Prompt token id {token} is outside the vocabulary (0..{Config.VocabSize - 1}).");
-            }
-        }
-
-        var id = new RequestId(Interlocked.Increment(ref _nextId));
+        CheckPrompt(prompt);
+        var id = NextRequestId();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxTokens);
         var sampler = new SequenceSampler(new SamplerChain(request.Sampling, _samplerSetup), request.Seed, request.Choice, _samplerWorkspace);
         // the last sampled token is never fed back, so a sequence may end one token past the context
         var stop = new StopConditions(request.Sampling, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
         var engineRequest = new Request(id, prompt, sampler, stop, request.Sampling.Logprobs ?? -1);
+        return Enqueue(engineRequest, cancellationToken);
+    }
+
+    private RequestId NextRequestId() => new(Interlocked.Increment(ref _nextId));
+
+    // Posts a request to the core; cancelling the token aborts it (for a beam search: every beam of it).
+    private ChannelReader<GenerationOutput> Enqueue(Request engineRequest, CancellationToken cancellationToken)
+    {
+        var id = engineRequest.Id;
         var channel = Channel.CreateUnbounded<GenerationOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         if (cancellationToken.CanBeCanceled)
         {
@@ -118,6 +116,21 @@ public sealed partial class LlmEngine : IDisposable
         }
         Core.Add(engineRequest, channel.Writer);
         return channel.Reader;
+    }
+
+    private void CheckPrompt(IReadOnlyList<int> prompt)
+    {
+        if (prompt.Count > Config.MaxContext)
+        {
+            throw new PromptTooLongException(prompt.Count, Config.MaxContext);
+        }
+        foreach (var token in prompt)
+        {
+            if ((uint)token >= (uint)Config.VocabSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(prompt), token, $"Prompt token id {token} is outside the vocabulary (0..{Config.VocabSize - 1}).");
+            }
+        }
     }
 
     /// <summary>Streams the request's tokens; breaking out of the loop or cancelling aborts the request.</summary>

@@ -32,7 +32,27 @@ public sealed class Request
         TopLogprobs = numLogprobs > 0 ? new TokenLogprob[numLogprobs] : [];
     }
 
+    // A beam forked from parent: the parent's tokens plus tokenId, and as many of them cached as the parent has
+    // (the child shares the parent's KV blocks, see KvCacheManager.Fork).
+    private Request(RequestId id, Request parent, int tokenId)
+    {
+        Id = id;
+        NumPromptTokens = parent.NumPromptTokens;
+        _tokens = new List<int>(parent._tokens.Count + 64);
+        _tokens.AddRange(parent._tokens);
+        _tokens.Add(tokenId);
+        Sampler = parent.Sampler;
+        Stop = parent.Stop;
+        NumLogprobs = parent.NumLogprobs;
+        TopLogprobs = parent.TopLogprobs;
+        BeamGroup = parent.BeamGroup;
+        NumComputedTokens = parent.NumComputedTokens;
+    }
+
     public RequestId Id { get; }
+
+    /// <summary>The beam search this sequence is a beam of (its tokens are chosen by the group, not sampled), else null.</summary>
+    public BeamSearchGroup? BeamGroup { get; init; }
 
     public int NumPromptTokens { get; }
 
@@ -73,4 +93,6 @@ public sealed class Request
     public ReadOnlySpan<int> OutputTokenIds => AllTokenIds[NumPromptTokens..];
 
     internal void AppendOutput(int tokenId) => _tokens.Add(tokenId);
+
+    internal Request Fork(RequestId childId, int tokenId) => new(childId, this, tokenId);
 }

@@ -1,3 +1,5 @@
+using Engine.KvCache;
+
 namespace Engine.Scheduling;
 
 /// <summary>
@@ -8,11 +10,17 @@ public sealed class SchedulerOutput
 {
     private readonly List<ScheduledRequest> _scheduled = [];
     private readonly List<Request> _preempted = [];
+    private readonly List<BlockCopy> _blockCopies = [];
 
     public IReadOnlyList<ScheduledRequest> Scheduled => _scheduled;
 
     /// <summary>Requests that lost their KV blocks this step and went back to the waiting queue.</summary>
     public IReadOnlyList<Request> Preempted => _preempted;
+
+    /// <summary>Copy-on-write orders (vLLM's blocks_to_copy), executed in list order before the forward pass.</summary>
+    public IReadOnlyList<BlockCopy> BlockCopies => _blockCopies;
+
+    internal List<BlockCopy> BlockCopyList => _blockCopies;
 
     public int TotalNumScheduledTokens { get; private set; }
 
@@ -20,6 +28,7 @@ public sealed class SchedulerOutput
     {
         _scheduled.Clear();
         _preempted.Clear();
+        _blockCopies.Clear();
         TotalNumScheduledTokens = 0;
     }
 
