@@ -26,7 +26,8 @@ public sealed partial class LlmEngine
                 $"The beam width (best_of) must be at most the engine's sequences per step ({Core.MaxNumSeqs}), got {p.BestOf}.");
         }
         var seed = p.Seed ?? SamplingParams.DrawServerSeed();
-        var maxModelLen = Config.MaxContext + 1;
+        // §9 rule 5: a beam that reaches the context is finished ("length") and never fed back
+        var maxModelLen = Config.MaxContext;
         var config = BeamSearchConfig.From(p, prompt.Count, request.MaxTokens, maxModelLen, Config.EosTokenIds) with
         {
             NumLogprobs = Math.Max(p.Logprobs ?? 0, 0),
