@@ -132,6 +132,7 @@ public sealed class EngineCore : IDisposable
             TopLogprobs = request.NumLogprobs > 0 ? request.TopLogprobs.AsSpan(0, request.TopCount).ToArray() : null,
             StopTokenId = request.Decision.StopTokenId,
             KeepTokenText = request.Decision.KeepTokenText,
+            PromptLogprobs = request.NumOutputTokens <= 1 ? request.PromptLogprobs : null,
         };
 
     private void DrainInbox()

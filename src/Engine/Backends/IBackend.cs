@@ -73,8 +73,11 @@ public interface IBackend : IDisposable
     /// <summary>gate[r] = silu(gate[r]) ⊙ up[r], silu(x) = x / (1 + e^−x). (rows, hidden)</summary>
     void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows);
 
-    /// <summary>output[i] = x[batch.LogitsIndices[i]]: the rows whose logits are wanted.</summary>
-    void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, IDeviceBuffer output);
+    /// <summary>
+    /// output[i] = x[batch.LogitsIndices[first + i]] for i &lt; count: a window of the rows whose logits are wanted
+    /// (a step with prompt logprobs wants more rows than the logits buffer holds, so they go window by window).
+    /// </summary>
+    void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output);
 
     /// <summary>Copies the first <paramref name="rows"/> rows of <paramref name="buffer"/> to host memory.</summary>
     void CopyToHost(IDeviceBuffer buffer, int rows, Span<float> destination);

@@ -1,6 +1,7 @@
 using Engine.Backends;
 using Engine.KvCache;
 using Engine.Model;
+using Engine.Output;
 using Engine.Sampling;
 using Engine.Scheduling;
 
@@ -17,8 +18,11 @@ public sealed class ModelRunner
     private readonly KvCacheManager _kv;
     private readonly IDeviceKvCache _cache;
     private readonly ForwardBatch _batch;
-    private readonly float[] _logits;
     private readonly int[] _logitRowOf;
+    private readonly int[] _promptRowOf;
+    // grows past MaxBatchSeqs rows only for a step with prompt logprobs
+    private float[] _logits;
+    private PromptLogprobCalculator? _promptLogprobs;
     private readonly ModelRunnerOutput _output;
 
     public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache)
@@ -30,6 +34,7 @@ public sealed class ModelRunner
         _batch = new ForwardBatch(model.MaxBatchTokens, model.MaxBatchSeqs, maxBlocksPerSeq, kv.BlockSize);
         _logits = new float[model.MaxBatchSeqs * model.Config.VocabSize];
         _logitRowOf = new int[model.MaxBatchSeqs];
+        _promptRowOf = new int[model.MaxBatchSeqs];
         _output = new ModelRunnerOutput(model.MaxBatchSeqs);
     }
 
@@ -43,8 +48,16 @@ public sealed class ModelRunner
             var (request, n) = requests[i];
             var start = request.NumComputedTokens;
             var samples = start + n == request.NumTokens;
-            _logitRowOf[i] = samples ? batch.NumLogits : -1;
-            batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples);
+            // prompt logprobs (opt-in): every row of the chunk, while rows predicting prompt tokens remain unreported
+            var wantsPrompt = request.NumPromptLogprobs >= 0 && request.NumOutputTokens == 0 && start < request.NumPromptTokens - 1;
+            var seq = batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples && !wantsPrompt);
+            _promptRowOf[i] = wantsPrompt ? batch.AddAllLogitRows(seq) : -1;
+            _logitRowOf[i] = !samples ? -1 : wantsPrompt ? _promptRowOf[i] + n - 1 : batch.NumLogits - 1;
+        }
+        var vocab = _model.Config.VocabSize;
+        if (_logits.Length < batch.NumLogits * vocab)
+        {
+            _logits = new float[batch.NumLogits * vocab];
         }
 
         // copy-on-write of blocks shared by forked beams, before any of this step's keys and values are stored
@@ -54,10 +67,13 @@ public sealed class ModelRunner
         }
         _model.Forward(batch, _cache, _logits);
 
-        var vocab = _model.Config.VocabSize;
         _output.Reset(requests.Count);
         for (var i = 0; i < requests.Count; i++)
         {
+            if (_promptRowOf[i] >= 0)
+            {
+                ReportPromptLogprobs(requests[i].Request, requests[i].NumTokens, _promptRowOf[i]);
+            }
             if (_logitRowOf[i] < 0)
             {
                 continue;
@@ -76,5 +92,20 @@ public sealed class ModelRunner
             _output.Set(i, sample.TokenId == SequenceSampler.NoToken ? ModelRunnerOutput.NoTokenLeft : sample.TokenId, sample.Logprob);
         }
         return _output;
+    }
+
+    // Row r of the chunk sits at position start + r and predicts prompt token start + r + 1 (§10: raw log_softmax).
+    private void ReportPromptLogprobs(Request request, int n, int firstRow)
+    {
+        var vocab = _model.Config.VocabSize;
+        var start = request.NumComputedTokens;
+        var prompt = request.PromptTokenIds;
+        var entries = request.PromptLogprobs ??= new PromptLogprob?[prompt.Length];
+        _promptLogprobs ??= new PromptLogprobCalculator(vocab);
+        for (var r = 0; r < n && start + r + 1 < prompt.Length; r++)
+        {
+            var logits = _logits.AsSpan((firstRow + r) * vocab, vocab);
+            entries[start + r + 1] = _promptLogprobs.Compute(logits, prompt[start + r + 1], request.NumPromptLogprobs);
+        }
     }
 }

@@ -36,7 +36,11 @@ public sealed partial class LlmEngine
         var group = new BeamSearchGroup(config, NextRequestId, _samplerWorkspace);
         var sampler = new SequenceSampler(new SamplerChain(p, _samplerSetup), seed, 0, _samplerWorkspace);
         var stop = new StopConditions(p, Config.EosTokenIds, request.MaxTokens, maxModelLen);
-        var root = new Request(NextRequestId(), prompt, sampler, stop, p.Logprobs ?? -1) { BeamGroup = group };
+        var root = new Request(NextRequestId(), prompt, sampler, stop, p.Logprobs ?? -1)
+        {
+            BeamGroup = group,
+            NumPromptLogprobs = p.PromptLogprobs ?? -1,
+        };
         group.Attach(root);
 
         // the root's channel carries no tokens: it completes when the search ends (or is aborted)
@@ -49,19 +53,20 @@ public sealed partial class LlmEngine
         {
             // every beam lost all its tokens (§3.7 rule 2): one empty "stop" choice
             var empty = new OutputProcessor(0, seed, p, Tokenizer, stop);
-            empty.Process(new GenerationOutput(-1, FinishReason.Stop));
+            empty.Process(new GenerationOutput(-1, FinishReason.Stop) { PromptLogprobs = root.PromptLogprobs });
             yield return empty.Whole(0);
             yield break;
         }
         for (var rank = 0; rank < results.Count; rank++)
         {
-            yield return Replay(results[rank], rank, seed, p, stop);
+            yield return Replay(results[rank], rank, seed, p, stop, root.PromptLogprobs);
         }
     }
 
     // A finished beam as one choice: its tokens go through the same OutputProcessor as sampled tokens, so text,
     // stop strings, EOS/stop-token text and stop reasons come out exactly as for n/best_of.
-    private RequestOutput Replay(GeneratedSequence beam, int rank, long seed, SamplingParams p, StopConditions stop)
+    private RequestOutput Replay(GeneratedSequence beam, int rank, long seed, SamplingParams p, StopConditions stop,
+        IReadOnlyList<PromptLogprob?>? promptLogprobs)
     {
         var processor = new OutputProcessor(rank, seed, p, Tokenizer, stop);
         var reason = beam.Finish.Kind == StopKind.Length ? FinishReason.Length : FinishReason.Stop;
@@ -76,6 +81,7 @@ public sealed partial class LlmEngine
                 StopTokenId = last ? beam.Finish.StopTokenId : null,
                 // a stop string is found in the token's text by the processor, so that text must reach it
                 KeepTokenText = !last || beam.Finish.KeepTokenText || beam.Finish.Kind == StopKind.StopString,
+                PromptLogprobs = i == 0 ? promptLogprobs : null,
             });
         }
         return processor.Whole(rank);

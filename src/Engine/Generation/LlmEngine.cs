@@ -98,7 +98,10 @@ public sealed partial class LlmEngine : IDisposable
         var sampler = new SequenceSampler(new SamplerChain(request.Sampling, _samplerSetup), request.Seed, request.Choice, _samplerWorkspace);
         // the last sampled token is never fed back, so a sequence may end one token past the context
         var stop = new StopConditions(request.Sampling, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
-        var engineRequest = new Request(id, prompt, sampler, stop, request.Sampling.Logprobs ?? -1);
+        var engineRequest = new Request(id, prompt, sampler, stop, request.Sampling.Logprobs ?? -1)
+        {
+            NumPromptLogprobs = request.Sampling.PromptLogprobs ?? -1,
+        };
         return Enqueue(engineRequest, cancellationToken);
     }
 

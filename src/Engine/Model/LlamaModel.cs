@@ -52,7 +52,8 @@ public sealed class LlamaModel
 
     /// <summary>
     /// Runs every layer on <paramref name="batch"/>, writing each new token's key and value to its slot, and
-    /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab).
+    /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab; may
+    /// be more rows than <see cref="MaxBatchSeqs"/>, computed in windows of that many).
     /// Rows of a sequence with a LoRA adapter get <c>scale · multiplier · (x Aᵀ) Bᵀ</c> added after each projection
     /// the adapter targets; a batch without adapted rows runs no LoRA op.
     /// </summary>
@@ -117,15 +118,16 @@ public sealed class LlamaModel
             b.AddRmsNorm(ws.X, ws.Delta, nextNorm, c.NormEps, ws.Xb, n);
         }
 
-        // logits = wcls · xb for the rows that sample
+        // logits = wcls · xb for the rows that sample (and every prompt row of a request with prompt logprobs), at
+        // most MaxBatchSeqs rows at a time
         var m = batch.NumLogits;
-        if (m == 0)
+        for (var first = 0; first < m; first += MaxBatchSeqs)
         {
-            return;
+            var count = Math.Min(MaxBatchSeqs, m - first);
+            b.GatherLogitRows(ws.Xb, batch, first, count, ws.LastRows);
+            b.MatMul(ws.LastRows, _classifier, null, ws.Logits, count);
+            b.CopyToHost(ws.Logits, count, logits.Slice(first * c.VocabSize, count * c.VocabSize));
         }
-        b.GatherLogitRows(ws.Xb, batch, ws.LastRows);
-        b.MatMul(ws.LastRows, _classifier, null, ws.Logits, m);
-        b.CopyToHost(ws.Logits, m, logits[..(m * c.VocabSize)]);
     }
 
     // y[r] += scale · m_r · (x[r] Aᵀ) Bᵀ for the rows of each adapter segment that adapts this projection

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Engine.Output;
 using Engine.Sampling;
 
 namespace Engine.Scheduling;
@@ -50,6 +51,15 @@ public sealed class Request
     }
 
     public RequestId Id { get; }
+
+    /// <summary>Alternatives per prompt token for <c>prompt_logprobs</c> (−1: none asked).</summary>
+    public int NumPromptLogprobs { get; init; } = -1;
+
+    /// <summary>
+    /// One entry per prompt token once the prompt is computed (null at position 0: nothing precedes it); null when
+    /// <see cref="NumPromptLogprobs"/> is −1.
+    /// </summary>
+    public PromptLogprob?[]? PromptLogprobs { get; internal set; }
 
     /// <summary>The beam search this sequence is a beam of (its tokens are chosen by the group, not sampled), else null.</summary>
     public BeamSearchGroup? BeamGroup { get; init; }

@@ -240,11 +240,11 @@ public sealed unsafe class CpuBackend : IBackend
         }
     }
 
-    public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, IDeviceBuffer output)
+    public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output)
     {
         var input = (CpuBuffer)x;
         var result = (CpuBuffer)output;
-        var indices = batch.LogitsIndices;
+        var indices = batch.LogitsIndices.Slice(first, count);
         for (var i = 0; i < indices.Length; i++)
         {
             input.Row(indices[i]).CopyTo(result.Row(i));
