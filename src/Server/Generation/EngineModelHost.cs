@@ -141,7 +141,11 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         StopReason? stopReason = output.StopString is { } text ? StopReason.OfText(text)
             : output.StopTokenId is { } id ? StopReason.OfToken(id)
             : null;
-        return new GenerationChunk(output.Choice, output.Text, output.TokenIds, logprobs, finish, stopReason, output.Seed);
+        return new GenerationChunk(output.Choice, output.Text, output.TokenIds, logprobs, finish, stopReason, output.Seed)
+        {
+            PromptLogprobs = output.PromptLogprobs?.Select(p => p is null ? null
+                : new PromptTokenLogprob(p.TokenId, p.Logprob, p.Rank, [.. p.Top.Select(t => new TopLogprob(t.TokenId, t.Logprob))])).ToArray(),
+        };
     }
 
     private LoadedModel Get(string model) =>
