@@ -62,11 +62,9 @@ public sealed class BeamSearchGroup
         _live = [root];
     }
 
-    /// <summary>
-    /// Records a live beam's candidates from its raw logits: the request's chain S0–S6 (greedy: temperature and
-    /// truncation off), then the best 2W tokens by ln p of that distribution; a beam whose tokens were all removed
-    /// has none. Overwrites earlier candidates of the same beam (a preempted beam computes them again).
-    /// </summary>
+    // Records a live beam's candidates from its raw logits: the request's chain S0–S6 (greedy: temperature and
+    // truncation off), then the best 2W tokens by ln p of that distribution; a beam whose tokens were all removed
+    // has none. Overwrites earlier candidates of the same beam (a preempted beam computes them again).
     internal void SetCandidates(Request beam, Span<float> logits)
     {
         var index = _live.IndexOf(beam);
@@ -83,7 +81,7 @@ public sealed class BeamSearchGroup
         }
     }
 
-    /// <summary>One step of the search over the recorded candidates; returns each new live beam with the beam it forks from.</summary>
+    // One step of the search over the recorded candidates; returns each new live beam with the beam it forks from.
     internal IReadOnlyList<(Request Parent, Request Child)> Advance()
     {
         var candidates = new IReadOnlyList<TokenLogprob>[_live.Count];

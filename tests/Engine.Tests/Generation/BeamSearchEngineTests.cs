@@ -189,6 +189,29 @@ public sealed class BeamSearchEngineTests
         Assert.Equal(greedy.SelectMany(o => o.TokenIds), beam[0].Tokens);
     }
 
+    // A stop string ends a beam like EOS does (samplers.md §8.5): the beam that produced it is finished, its text cut at
+    // the start of the match (§9.3), stop_reason the string; no returned text contains the stop string.
+    [Fact]
+    public async Task StopStrings_FinishBeams_AndCutTheirText()
+    {
+        var checkpoint = Aidreams260KModel.Open();
+        var tokenizer = Engine.Tokenization.Tokenizer.FromDirectory(Aidreams260KModel.Directory);
+        using var engine = LlmEngine.Create(checkpoint.Config, checkpoint.Weights, new EngineOptions { Threads = 1 }, tokenizer);
+        var prompt = tokenizer.Encode("Once upon a time");
+        var beams = new SamplingParams { Temperature = 0f, N = 3, BestOf = 3, UseBeamSearch = true, IgnoreEos = true };
+        var free = await Run(engine, new EngineRequest(prompt, beams.Validate(), 24));
+        var best = free[0].Text;
+        var stop = best.Substring(best.Length / 2, 3);
+
+        var stopped = await Run(engine, new EngineRequest(prompt, (beams with { Stop = [stop], EarlyStopping = EarlyStopping.True }).Validate(), 24));
+
+        Assert.All(stopped, o => Assert.DoesNotContain(stop, o.Text, StringComparison.Ordinal));
+        var hit = Assert.Single(stopped, o => o.StopString == stop && o.Text == best[..best.IndexOf(stop, StringComparison.Ordinal)]);
+        Assert.Equal(FinishReason.Stop, hit.FinishReason);
+        Assert.StartsWith(hit.Text + stop, tokenizer.Decode([.. hit.TokenIds], skipSpecialTokens: true), StringComparison.Ordinal);
+        Assert.Equal(engine.Core.NumBlocks, engine.Core.NumFreeBlocks);
+    }
+
     [Fact]
     public async Task Throws_WhenTheBeamWidthExceedsTheSequencesPerStep()
     {
