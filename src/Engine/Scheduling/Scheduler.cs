@@ -120,6 +120,12 @@ public sealed class Scheduler
             var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
             if (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens, request.NumComputedTokens + n, output.BlockCopyList))
             {
+                // nothing runs, yet beams waiting for their siblings hold blocks: free the newest, or a preempted
+                // sibling could wait for them forever (it keeps its candidates, so the search loses nothing)
+                if (output.Scheduled.Count == 0 && PreemptIdleBeam())
+                {
+                    continue;
+                }
                 break;
             }
             _waiting.RemoveFirst();
@@ -219,6 +225,25 @@ public sealed class Scheduler
         {
             finished.Add(group.Root!);
         }
+    }
+
+    private bool PreemptIdleBeam()
+    {
+        for (var i = _running.Count - 1; i >= 0; i--)
+        {
+            var request = _running[i];
+            if (request.BeamGroup is not null && request.NumComputedTokens == request.NumTokens)
+            {
+                _running.RemoveAt(i);
+                _kv.Free(request.Id.Value);
+                request.NumComputedTokens = 0;
+                request.Status = RequestStatus.Waiting;
+                // behind the sibling it makes room for
+                _waiting.AddLast(request);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void Preempt(Request request)

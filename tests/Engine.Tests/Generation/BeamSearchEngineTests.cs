@@ -173,6 +173,32 @@ public sealed class BeamSearchEngineTests
         Assert.All(alone, o => Assert.Equal(12, o.TokenIds.Count));
     }
 
+    // Four beams of 40 tokens in a cache of one context (17 blocks of 4): whatever preemption the beams cause, the
+    // search ends with the beams of a roomy cache (BeamSchedulingTests forces the idle-beam case by hand).
+    [Fact]
+    public async Task Finishes_WhenTheBeamsOutgrowTheCache()
+    {
+        var options = new EngineOptions { Threads = 1, BlockSize = 4, MaxNumSeqs = 4, KvCacheTokens = Tiny.MaxContext };
+        var sampling = new SamplingParams { Temperature = 0f, N = 4, BestOf = 4, UseBeamSearch = true, IgnoreEos = true }.Validate();
+        var request = new EngineRequest(Prompt, sampling, 40);
+        List<RequestOutput> roomy;
+        using (var engine = LlmEngine.Create(Tiny, TinyWeights, options with { KvCacheTokens = null }))
+        {
+            roomy = await Run(engine, request);
+        }
+        using (var engine = LlmEngine.Create(Tiny, TinyWeights, options))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var outputs = new List<RequestOutput>();
+            await foreach (var output in engine.GenerateAsync(request, timeout.Token))
+            {
+                outputs.Add(output);
+            }
+            Assert.Equal(roomy.Select(o => o.TokenIds), outputs.Select(o => o.TokenIds));
+            Assert.Equal(engine.Core.NumBlocks, engine.Core.NumFreeBlocks);
+        }
+    }
+
     // W = 1 keeps only the best token each step: exactly greedy decoding. The engine requires W ≥ 2 (aph), so the
     // search's own bookkeeping is driven here by the model's rows.
     [Fact]
