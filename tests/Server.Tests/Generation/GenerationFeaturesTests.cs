@@ -167,6 +167,31 @@ public sealed class GenerationFeaturesTests
         Assert.False(choice.TryGetProperty("prompt_logprobs", out _));
     }
 
+    // §6.4 in streaming: the first chunk of the choice carries the prompt text and the prompt tokens' logprobs.
+    [Fact]
+    public async Task EchoWithLogprobs_Streamed_PutsThePromptInTheFirstChunk()
+    {
+        var (host, server) = await Start();
+        using var hostScope = host;
+        await using var serverScope = server;
+        var ids = host.Tokenize(Model, Prompt, false);
+        var expected = await Direct(ids, new SamplingParams { Temperature = 0f, PromptLogprobs = 1, Logprobs = 1 }, 3);
+
+        var response = await server.Client.SendAsync(Api.Post("/v1/completions",
+            $$"""{"model": "{{Model}}", "prompt": "{{Prompt}}", "max_tokens": 3, "temperature": 0, "echo": true, "logprobs": 1, "stream": true}"""));
+
+        var events = Api.SseData(await response.Content.ReadAsStringAsync());
+        var chunks = events.SkipLast(1).Select(e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0]).ToArray();
+        Assert.StartsWith(Prompt, chunks[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Prompt + string.Concat(expected.Select(o => o.Text)), string.Concat(chunks.Select(c => c.GetProperty("text").GetString())));
+        var values = chunks.SelectMany(c => c.GetProperty("logprobs").ValueKind == JsonValueKind.Null ? []
+            : c.GetProperty("logprobs").GetProperty("token_logprobs").EnumerateArray()).ToArray();
+        Assert.Equal(ids.Count + 3, values.Length);
+        Assert.Equal(JsonValueKind.Null, values[0].ValueKind);
+        Assert.Equal(expected[0].PromptLogprobs![1]!.Logprob, values[1].GetSingle(), Exact);
+        Assert.Equal(expected.SelectMany(o => o.Logprobs!).Select(l => l.Logprob), values.Skip(ids.Count).Select(v => v.GetSingle()));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
