@@ -1,5 +1,6 @@
 using Engine.Backends;
 using Engine.KvCache;
+using Engine.Lora;
 using Engine.Model;
 using Engine.Sampling;
 using Engine.Scheduling;
@@ -20,10 +21,13 @@ public sealed class ModelRunner
     private readonly float[] _logits;
     private readonly int[] _logitRowOf;
     private readonly ModelRunnerOutput _output;
+    private readonly LoraMergeCache? _loraMerges;
 
-    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache)
+    /// <param name="loraMerges">Builds merged LoRA weights for steps the scheduler runs merged; null when none may.</param>
+    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null)
     {
         _model = model;
+        _loraMerges = loraMerges;
         _kv = kv;
         _cache = cache;
         var maxBlocksPerSeq = kv.BlocksFor(model.Config.MaxContext + 1);
@@ -38,13 +42,19 @@ public sealed class ModelRunner
         var batch = _batch;
         batch.Clear();
         var requests = scheduled.Scheduled;
+        // The scheduler chose the LoRA mode; make the weights match it. Merged: every row runs the merged copy and
+        // selects no adapter. Unmerged: base weights, each row its own adapter × multiplier. Base: base weights.
+        var lora = scheduled.Lora;
+        _model.MergedLora = lora.Mode == LoraExecutionMode.Merged ? MergedWeights(lora) : null;
+        var unmerged = lora.Mode == LoraExecutionMode.Unmerged;
         for (var i = 0; i < requests.Count; i++)
         {
             var (request, n) = requests[i];
             var start = request.NumComputedTokens;
             var samples = start + n == request.NumTokens;
             _logitRowOf[i] = samples ? batch.NumLogits : -1;
-            batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples);
+            batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples,
+                unmerged ? request.LoraId : -1, unmerged ? request.LoraMultiplier : 0);
         }
 
         _model.Forward(batch, _cache, _logits);
@@ -66,4 +76,8 @@ public sealed class ModelRunner
         }
         return _output;
     }
+
+    private LoraMergedWeights MergedWeights(LoraExecution lora) => _loraMerges is { } merges
+        ? merges.Get(lora.AdapterId, lora.Multiplier)
+        : throw new InvalidOperationException("The scheduler chose merged LoRA weights but the runner has no LoraMergeCache.");
 }

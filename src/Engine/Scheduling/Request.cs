@@ -36,6 +36,12 @@ public sealed class Request
 
     public int NumPromptTokens { get; }
 
+    /// <summary>The LoRA adapter this sequence runs (an id of <c>Lora.LoraAdapterSet</c>), or −1 for the base model.</summary>
+    public int LoraId { get; init; } = -1;
+
+    /// <summary>Scales the adapter's delta (<c>W + multiplier · scale · B·A</c>); 0 is the base model exactly.</summary>
+    public float LoraMultiplier { get; init; } = 1;
+
     public SequenceSampler Sampler { get; }
 
     /// <summary>EOS, stop tokens, min_tokens, max_tokens and the context limit (samplers.md §9).</summary>

@@ -1,3 +1,5 @@
+using Engine.Lora;
+
 namespace Engine.Scheduling;
 
 /// <summary>
@@ -16,11 +18,15 @@ public sealed class SchedulerOutput
 
     public int TotalNumScheduledTokens { get; private set; }
 
+    /// <summary>How this step runs LoRA adapters (base, one merged adapter, or unmerged per sequence).</summary>
+    public LoraExecution Lora { get; internal set; } = LoraExecution.Base;
+
     internal void Clear()
     {
         _scheduled.Clear();
         _preempted.Clear();
         TotalNumScheduledTokens = 0;
+        Lora = LoraExecution.Base;
     }
 
     internal void Add(Request request, int numTokens)
