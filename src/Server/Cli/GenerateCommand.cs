@@ -3,10 +3,12 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Engine.Generation;
+using Engine.Lora;
 using Engine.Model;
 using Engine.Sampling;
 using Engine.Scheduling;
 using Engine.Tokenization;
+using Loader.Adapters;
 
 namespace Server.Cli;
 
@@ -25,18 +27,23 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Sampler seed.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "CPU threads; 0 means every core.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of streaming text." };
-        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json };
+        var lora = new Option<string?>("--lora") { Description = "PEFT LoRA adapter directory to run over the model." };
+        var multiplier = new Option<float>("--multiplier") { Description = "Scales the LoRA adapter's delta (W + M · alpha/r · B·A).", DefaultValueFactory = _ => 1f };
+        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json, lora, multiplier };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new GenerateOptions(
                 parse.GetValue(model), parse.GetValue(prompt)!, parse.GetValue(maxTokens), parse.GetValue(temperature),
-                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json));
+                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier));
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json);
+    private sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora, float Multiplier);
+
+    // the engine's name for the one adapter of --lora
+    private const string LoraName = "lora";
 
     private static async Task<int> RunAsync(GenerateOptions o, CancellationToken cancellationToken)
     {
@@ -45,12 +52,33 @@ public static class GenerateCommand
             await Console.Error.WriteLineAsync("--max-tokens must be positive.").ConfigureAwait(false);
             return 2;
         }
+        if (!float.IsFinite(o.Multiplier))
+        {
+            await Console.Error.WriteLineAsync("--multiplier must be a finite number.").ConfigureAwait(false);
+            return 2;
+        }
         using var loaded = CliModel.Load(o.Model);
         if (loaded.Notice is { } notice)
         {
             Console.Error.WriteLine(notice);
         }
-        using var engine = LlmEngine.Create(loaded.Config, loaded.Weights, new EngineOptions { Threads = o.Threads, MaxNumSeqs = 1 }, loaded.Tokenizer);
+        var engineOptions = new EngineOptions
+        {
+            Threads = o.Threads,
+            MaxNumSeqs = 1,
+            LoraAdapters = o.Lora is null ? [] : [new LoraAdapterSpec(LoraName, o.Lora)],
+        };
+        LlmEngine engine;
+        try
+        {
+            engine = LlmEngine.Create(loaded.Config, loaded.Weights, engineOptions, loaded.Tokenizer);
+        }
+        catch (LoraFormatException e)
+        {
+            await Console.Error.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        using var owned = engine;
         var promptIds = loaded.Tokenizer.Encode(o.Prompt);
         var sampling = new SamplingParams { Temperature = o.Temperature, Seed = o.Seed }.Validate();
         var maxTokens = Math.Min(o.MaxTokens, loaded.Config.MaxContext + 1 - promptIds.Length);
@@ -59,7 +87,7 @@ public static class GenerateCommand
             await Console.Error.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
             return 2;
         }
-        var request = new EngineRequest(promptIds, sampling, maxTokens);
+        var request = new EngineRequest(promptIds, sampling, maxTokens) { Lora = o.Lora is null ? null : LoraName, Multiplier = o.Multiplier };
 
         var generated = new List<int>();
         var text = new StringBuilder();
