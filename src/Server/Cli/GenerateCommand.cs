@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
@@ -35,32 +36,37 @@ public static class GenerateCommand
             var options = new GenerateOptions(
                 parse.GetValue(model), parse.GetValue(prompt)!, parse.GetValue(maxTokens), parse.GetValue(temperature),
                 parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier));
-            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora, float Multiplier);
+    /// <summary>The options of one <c>engine generate</c> run (null <paramref name="Model"/>: the built-in model; null <paramref name="Lora"/>: no adapter).</summary>
+    public sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora = null, float Multiplier = 1f);
 
     // the engine's name for the one adapter of --lora
     private const string LoraName = "lora";
 
-    private static async Task<int> RunAsync(GenerateOptions o, CancellationToken cancellationToken)
+    /// <summary>Runs <c>engine generate</c>: text (or one JSON object) to <paramref name="stdout"/>, notices and errors to <paramref name="stderr"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(GenerateOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
         if (o.MaxTokens <= 0)
         {
-            await Console.Error.WriteLineAsync("--max-tokens must be positive.").ConfigureAwait(false);
+            await stderr.WriteLineAsync("--max-tokens must be positive.").ConfigureAwait(false);
             return 2;
         }
         if (!float.IsFinite(o.Multiplier))
         {
-            await Console.Error.WriteLineAsync("--multiplier must be a finite number.").ConfigureAwait(false);
+            await stderr.WriteLineAsync("--multiplier must be a finite number.").ConfigureAwait(false);
             return 2;
         }
         using var loaded = CliModel.Load(o.Model);
         if (loaded.Notice is { } notice)
         {
-            Console.Error.WriteLine(notice);
+            await stderr.WriteLineAsync(notice).ConfigureAwait(false);
         }
         var engineOptions = new EngineOptions
         {
@@ -75,7 +81,7 @@ public static class GenerateCommand
         }
         catch (LoraFormatException e)
         {
-            await Console.Error.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
             return 1;
         }
         using var owned = engine;
@@ -84,7 +90,7 @@ public static class GenerateCommand
         var maxTokens = Math.Min(o.MaxTokens, loaded.Config.MaxContext + 1 - promptIds.Length);
         if (maxTokens <= 0)
         {
-            await Console.Error.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
             return 2;
         }
         var request = new EngineRequest(promptIds, sampling, maxTokens) { Lora = o.Lora is null ? null : LoraName, Multiplier = o.Multiplier };
@@ -105,7 +111,7 @@ public static class GenerateCommand
             finish = output.FinishReason ?? finish;
             if (!o.Json)
             {
-                Console.Write(output.Text);
+                await stdout.WriteAsync(output.Text).ConfigureAwait(false);
             }
         }
         var total = clock.Elapsed;
@@ -115,8 +121,8 @@ public static class GenerateCommand
 
         if (o.Json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var writer = new Utf8JsonWriter(stdout))
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
                 writer.WriteString("model", loaded.Config.Name);
@@ -128,12 +134,12 @@ public static class GenerateCommand
                 writer.WriteNumber("decode_tokens_per_s", Math.Round(decodePerSecond, 2));
                 writer.WriteEndObject();
             }
-            Console.WriteLine();
+            await stdout.WriteLineAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
         }
         else
         {
-            Console.WriteLine();
-            await Console.Error.WriteLineAsync(
+            await stdout.WriteLineAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync(
                 $"[{generated.Count} tokens, finish_reason={finishText}, prefill {prefillPerSecond:F1} tok/s, decode {decodePerSecond:F1} tok/s, {engine.BackendName}]").ConfigureAwait(false);
         }
         return 0;
