@@ -3,6 +3,7 @@ using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Model;
 using Loader.Adapters;
+using Tests.Common;
 
 namespace Engine.Tests.Lora;
 
@@ -23,16 +24,16 @@ public sealed class LoraEngineTests : IDisposable
     // the adapter itself moves log-probabilities by far more (asserted below).
     private const float MergedVersusUnmergedTolerance = 1e-4f;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "engine-lora-engine-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _dir = new();
 
     public LoraEngineTests()
     {
         var c = Checkpoint.Value.Config;
-        RandomLoraAdapter.Write(Path.Combine(_root, "a"), c, rank: 4, alpha: 96, seed: 21, [.. Enumerable.Range(0, c.NumLayers)], AllTargets);
-        RandomLoraAdapter.Write(Path.Combine(_root, "b"), c, rank: 8, alpha: 16, seed: 22, [1, 3], ["q_proj", "down_proj"]);
+        RandomLoraAdapter.Write(_dir.File("a"), c, rank: 4, alpha: 96, seed: 21, [.. Enumerable.Range(0, c.NumLayers)], AllTargets);
+        RandomLoraAdapter.Write(_dir.File("b"), c, rank: 8, alpha: 16, seed: 22, [1, 3], ["q_proj", "down_proj"]);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public async Task MixedConcurrentRequests_EachGetTheTokensOfItsRunAlone()
@@ -57,6 +58,9 @@ public sealed class LoraEngineTests : IDisposable
         }
         // base rows in a mixed step run the untouched base weights, row by row: bit for bit the lone base run
         Assert.Equal(alone[0].Logprobs, together[0].Logprobs);
+        // alone, an adapted request runs merged weights; beside the base it ran unmerged, so its bits differ
+        // (within the tolerance above): the steps really were mixed
+        Assert.NotEqual(alone[1].Logprobs, together[1].Logprobs);
         Assert.NotEqual(alone[0].Tokens, alone[1].Tokens);   // the adapter changes the text
         Assert.NotEqual(alone[1].Tokens, alone[2].Tokens);   // and so does the multiplier
         Assert.Equal(shared.Core.NumBlocks, shared.Core.NumFreeBlocks);
@@ -120,8 +124,8 @@ public sealed class LoraEngineTests : IDisposable
     {
         var c = Checkpoint.Value.Config;
         var wrong = c with { Dim = c.Dim * 2, HiddenDim = c.HiddenDim * 2 };
-        RandomLoraAdapter.Write(Path.Combine(_root, "wide"), wrong, rank: 4, alpha: 8, seed: 1, [0], ["up_proj"]);
-        var options = new EngineOptions { Threads = 1, LoraAdapters = [new LoraAdapterSpec("wide", Path.Combine(_root, "wide"))] };
+        RandomLoraAdapter.Write(_dir.File("wide"), wrong, rank: 4, alpha: 8, seed: 1, [0], ["up_proj"]);
+        var options = new EngineOptions { Threads = 1, LoraAdapters = [new LoraAdapterSpec("wide", _dir.File("wide"))] };
 
         var error = Assert.Throws<LoraFormatException>(() => LlmEngine.Create(c, Checkpoint.Value.Weights, options));
 
@@ -132,7 +136,7 @@ public sealed class LoraEngineTests : IDisposable
     [Fact]
     public void Create_Throws_NamingTheAdapter_WhenItsDirectoryIsMissing()
     {
-        var options = new EngineOptions { Threads = 1, LoraAdapters = [new LoraAdapterSpec("gone", Path.Combine(_root, "gone"))] };
+        var options = new EngineOptions { Threads = 1, LoraAdapters = [new LoraAdapterSpec("gone", _dir.File("gone"))] };
 
         var error = Assert.Throws<LoraFormatException>(() => LlmEngine.Create(Checkpoint.Value.Config, Checkpoint.Value.Weights, options));
 
@@ -144,7 +148,7 @@ public sealed class LoraEngineTests : IDisposable
     {
         Threads = 2,
         MaxNumSeqs = 8,
-        LoraAdapters = [new LoraAdapterSpec("a", Path.Combine(_root, "a")), new LoraAdapterSpec("b", Path.Combine(_root, "b"))],
+        LoraAdapters = [new LoraAdapterSpec("a", _dir.File("a")), new LoraAdapterSpec("b", _dir.File("b"))],
         AllowMergedLora = allowMerged,
     });
 
