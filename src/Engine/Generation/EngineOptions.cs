@@ -37,4 +37,11 @@ public sealed record EngineOptions
     /// the adapted projections is kept); false runs every adapted step unmerged.
     /// </summary>
     public bool AllowMergedLora { get; init; } = true;
+
+    /// <summary>
+    /// Consecutive steps a batch must run one adapter × multiplier before that pair is merged (the pair already
+    /// merged is used at once); until then the steps run unmerged. A merge costs a pass over every adapted weight,
+    /// roughly 30 decode steps of a 110M model on two CPU cores (bench/results/lora.md), hence the default.
+    /// </summary>
+    public int LoraMergeAfterSteps { get; init; } = 32;
 }

@@ -107,7 +107,7 @@ public sealed partial class LlmEngine : IDisposable
         var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!) : null;
         var runner = new ModelRunner(model, kv, cache, merges);
         var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv,
-            new LoraExecutionPolicy(allowMerged));
+            new LoraExecutionPolicy(allowMerged, options.LoraMergeAfterSteps));
         return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv), tokenizer, [.. options.LoraAdapters.Select(a => a.Name)], adapters);
     }
 

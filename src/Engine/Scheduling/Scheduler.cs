@@ -20,7 +20,7 @@ public sealed class Scheduler
     private int[] _loraIds;
     private float[] _loraMultipliers;
 
-    /// <param name="loraPolicy">Chooses how each step runs LoRA adapters; default: merged when the step allows it.</param>
+    /// <param name="loraPolicy">Chooses how each step runs LoRA adapters (one policy per scheduler: it keeps state); default: merge on the first uniform step.</param>
     public Scheduler(SchedulerConfig config, KvCacheManager kv, LoraExecutionPolicy? loraPolicy = null)
     {
         if (kv.Pool.NumBlocks * kv.BlockSize < config.MaxModelLen)
@@ -126,10 +126,11 @@ public sealed class Scheduler
         return output;
     }
 
-    // The LoRA mode of the step is decided over exactly the sequences it computes (LoraExecutionPolicy): merged
+    // The LoRA mode of the step is decided over exactly the sequences it computes (LoraExecutionPolicy.Next): merged
     // while they all share one adapter and multiplier, unmerged as soon as they differ. Merge state therefore
     // follows the running batch step by step: a base or other-adapter request joining switches the next step to
-    // unmerged (the base weights, untouched), and its leaving lets the step after merge again.
+    // unmerged (the base weights, untouched), and its leaving lets a later step merge again (at once for the pair
+    // still held, after the policy's MergeAfterSteps uniform steps for a new one).
     private LoraExecution DecideLora(IReadOnlyList<ScheduledRequest> scheduled)
     {
         var count = scheduled.Count;
@@ -144,7 +145,7 @@ public sealed class Scheduler
             _loraIds[i] = request.LoraId;
             _loraMultipliers[i] = request.LoraMultiplier;
         }
-        return _loraPolicy.Decide(_loraIds.AsSpan(0, count), _loraMultipliers.AsSpan(0, count));
+        return _loraPolicy.Next(_loraIds.AsSpan(0, count), _loraMultipliers.AsSpan(0, count));
     }
 
     /// <summary>

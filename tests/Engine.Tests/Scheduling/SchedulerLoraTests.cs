@@ -75,4 +75,15 @@ public sealed class SchedulerLoraTests
         scheduler.Add(NewRequest(1, loraId: 1, multiplier: 1f, maxTokens: 4));
         Assert.Equal(LoraExecution.Unmerged, Step(scheduler));
     }
+
+    [Fact]
+    public void StepMode_StaysUnmerged_UntilTheBatchHasRunOnePairForMergeAfterSteps()
+    {
+        var scheduler = new Scheduler(new SchedulerConfig(64, 4, 64), new KvCacheManager(32, 4), new LoraExecutionPolicy(mergeAfterSteps: 3));
+        scheduler.Add(NewRequest(1, loraId: 0, multiplier: 1f, maxTokens: 8));
+
+        var modes = Enumerable.Range(0, 5).Select(_ => Step(scheduler).Mode).ToArray();
+
+        Assert.Equal([LoraExecutionMode.Unmerged, LoraExecutionMode.Unmerged, LoraExecutionMode.Merged, LoraExecutionMode.Merged, LoraExecutionMode.Merged], modes);
+    }
 }
