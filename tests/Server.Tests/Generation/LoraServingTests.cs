@@ -91,6 +91,7 @@ public sealed class LoraServingTests : IDisposable
         Assert.Equal(cards[Base].GetProperty("root").GetString(), cards[Lora].GetProperty("root").GetString());
         Assert.Equal(HttpStatusCode.OK, one);
         Assert.Equal(Base, card.GetProperty("parent").GetString());
+        Assert.Equal(host.Tokenize(Base, Prompt, false), host.Tokenize(Lora, Prompt, false));   // the base's tokenizer
     }
 
     [Fact]
