@@ -44,8 +44,6 @@ public static class GenerateCommand
     /// <summary>The options of one <c>engine generate</c> run (null <paramref name="Model"/>: the built-in model; null <paramref name="Lora"/>: no adapter).</summary>
     public sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora = null, float Multiplier = 1f);
 
-    // the engine's name for the one adapter of --lora
-    private const string LoraName = "lora";
 
     /// <summary>Runs <c>engine generate</c>: text (or one JSON object) to <paramref name="stdout"/>, notices and errors to <paramref name="stderr"/>; returns the exit code.</summary>
     public static async Task<int> RunAsync(GenerateOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -68,11 +66,13 @@ public static class GenerateCommand
         {
             await stderr.WriteLineAsync(notice).ConfigureAwait(false);
         }
+        // the engine's name for the one adapter of --lora: its folder's name, which error messages then show
+        var loraName = o.Lora is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(o.Lora));
         var engineOptions = new EngineOptions
         {
             Threads = o.Threads,
             MaxNumSeqs = 1,
-            LoraAdapters = o.Lora is null ? [] : [new LoraAdapterSpec(LoraName, o.Lora)],
+            LoraAdapters = o.Lora is null ? [] : [new LoraAdapterSpec(loraName!, o.Lora)],
         };
         LlmEngine engine;
         try
@@ -93,7 +93,7 @@ public static class GenerateCommand
             await stderr.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
             return 2;
         }
-        var request = new EngineRequest(promptIds, sampling, maxTokens) { Lora = o.Lora is null ? null : LoraName, Multiplier = o.Multiplier };
+        var request = new EngineRequest(promptIds, sampling, maxTokens) { Lora = loraName, Multiplier = o.Multiplier };
 
         var generated = new List<int>();
         var text = new StringBuilder();
