@@ -1,9 +1,12 @@
+using System.ClientModel;
 using System.Net;
 using Engine.Generation;
 using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Lora;
 using Loader.Adapters;
+using OpenAI;
+using OpenAI.Chat;
 using Server.Generation;
 using Server.Hosting;
 using Server.Tests.Fakes;
@@ -114,6 +117,24 @@ public sealed class LoraServingTests : IDisposable
         Assert.Equal(3, byMultiplier.Values.Distinct().Count());
         // api.md §11.3: a model that is not a base + LoRA pair ignores multiplier
         Assert.Equal(baseText, await CompletionText(server, Body(Base, 4)));
+    }
+
+    [Fact]
+    public async Task Chat_ThroughTheOpenAIClient_RunsTheLora_OnTheBasesTemplate()
+    {
+        var template = _dir.File("template.jinja");
+        await File.WriteAllTextAsync(template, "{% for m in messages %}<{{ m.role }}>{{ m.content }}\n{% endfor %}<assistant>");
+        using var host = EngineModelHost.Load(new EngineSettings(new Dictionary<string, string>(), 8, null, template) { Loras = [new LoraSetting(Lora, AdapterDir, Base)] });
+        await using var server = await TestServer.StartAsync(host);
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = MaxTokens };
+        ChatClient Client(string model) => new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "v1") });
+
+        var tuned = (await Client(Lora).CompleteChatAsync([new UserChatMessage("hi")], options)).Value;
+        var plain = (await Client(Base).CompleteChatAsync([new UserChatMessage("hi")], options)).Value;
+
+        Assert.Equal(Lora, tuned.Model);
+        Assert.Equal(plain.Usage.InputTokenCount, tuned.Usage.InputTokenCount);   // one template, one tokenizer
+        Assert.NotEqual(plain.Content[0].Text, tuned.Content[0].Text);
     }
 
     [Theory]
