@@ -41,8 +41,8 @@ public sealed record EngineOptions
     /// <summary>
     /// Consecutive steps a batch must run one adapter × multiplier before that pair is merged (the pair already
     /// merged is used at once); until then the steps run unmerged. A merge costs a pass over every adapted weight,
-    /// about ten to thirty 8-sequence decode steps of a 110M model on two CPU cores (bench/results/lora.md), while merged
-    /// steps there are barely faster than unmerged ones; hence a default that merges only long single-adapter runs.
+    /// about twenty 8-sequence decode steps of a 110M model on two CPU cores, while a merged step there is only
+    /// ~5–10% faster than an unmerged one (bench/results/lora.md); hence a default that merges only long single-adapter runs.
     /// </summary>
     public int LoraMergeAfterSteps { get; init; } = 32;
 }
