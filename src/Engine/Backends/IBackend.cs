@@ -15,6 +15,12 @@ public interface IBackend : IDisposable
     /// <summary>Uploads a [rows, cols] (or 1-D [cols]) tensor, keeping its dtype.</summary>
     IDeviceWeight LoadWeight(WeightTensor tensor);
 
+    /// <summary>
+    /// Frees a weight of <see cref="LoadWeight"/> before the backend is disposed (merged LoRA copies are replaced
+    /// while serving); the weight must not be used afterwards. Weights never released are freed with the backend.
+    /// </summary>
+    void ReleaseWeight(IDeviceWeight weight);
+
     IDeviceBuffer AllocateBuffer(int maxRows, int cols);
 
     IDeviceKvCache AllocateKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim);

@@ -1,5 +1,6 @@
 using Engine.Backends;
 using Engine.KvCache;
+using Engine.Lora;
 using Engine.Model;
 using Engine.Output;
 using Engine.Sampling;
@@ -24,10 +25,13 @@ public sealed class ModelRunner
     private float[] _logits;
     private PromptLogprobCalculator? _promptLogprobs;
     private readonly ModelRunnerOutput _output;
+    private readonly LoraMergeCache? _loraMerges;
 
-    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache)
+    /// <param name="loraMerges">Builds merged LoRA weights for steps the scheduler runs merged; null when none may.</param>
+    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null)
     {
         _model = model;
+        _loraMerges = loraMerges;
         _kv = kv;
         _cache = cache;
         var maxBlocksPerSeq = kv.BlocksFor(model.Config.MaxContext + 1);
@@ -43,6 +47,11 @@ public sealed class ModelRunner
         var batch = _batch;
         batch.Clear();
         var requests = scheduled.Scheduled;
+        // The scheduler chose the LoRA mode; make the weights match it. Merged: every row runs the merged copy and
+        // selects no adapter. Unmerged: base weights, each row its own adapter × multiplier. Base: base weights.
+        var lora = scheduled.Lora;
+        _model.MergedLora = lora.Mode == LoraExecutionMode.Merged ? MergedWeights(lora) : null;
+        var unmerged = lora.Mode == LoraExecutionMode.Unmerged;
         for (var i = 0; i < requests.Count; i++)
         {
             var (request, n) = requests[i];
@@ -50,7 +59,8 @@ public sealed class ModelRunner
             var samples = start + n == request.NumTokens;
             // prompt logprobs (opt-in): every row of the chunk, while rows predicting prompt tokens remain unreported
             var wantsPrompt = request.NumPromptLogprobs >= 0 && request.NumOutputTokens == 0 && start < request.NumPromptTokens - 1;
-            var seq = batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples && !wantsPrompt);
+            var seq = batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples && !wantsPrompt,
+                unmerged ? request.LoraId : -1, unmerged ? request.LoraMultiplier : 0);
             _promptRowOf[i] = wantsPrompt ? batch.AddAllLogitRows(seq) : -1;
             _logitRowOf[i] = !samples ? -1 : wantsPrompt ? _promptRowOf[i] + n - 1 : batch.NumLogits - 1;
         }
@@ -108,4 +118,8 @@ public sealed class ModelRunner
             entries[start + r + 1] = _promptLogprobs.Compute(logits, prompt[start + r + 1], request.NumPromptLogprobs);
         }
     }
+
+    private LoraMergedWeights MergedWeights(LoraExecution lora) => _loraMerges is { } merges
+        ? merges.Get(lora.AdapterId, lora.Multiplier)
+        : throw new InvalidOperationException("The scheduler chose merged LoRA weights but the runner has no LoraMergeCache.");
 }

@@ -40,6 +40,8 @@ public sealed partial class LlmEngine
         {
             BeamGroup = group,
             NumPromptLogprobs = p.PromptLogprobs ?? -1,
+            LoraId = request.Lora is { } lora ? LoraIdOf(lora) : -1,
+            LoraMultiplier = request.Multiplier,
         };
         group.Attach(root);
 

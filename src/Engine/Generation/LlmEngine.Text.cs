@@ -28,6 +28,7 @@ public sealed partial class LlmEngine
             }
             yield break;
         }
+        var loraId = request.Lora is { } lora ? LoraIdOf(lora) : -1;
         var serverSeed = p.Seed ?? SamplingParams.DrawServerSeed();
         var count = Math.Max(p.BestOf, p.N);
         var streaming = count == p.N;
@@ -41,7 +42,7 @@ public sealed partial class LlmEngine
                 var (seed, choice) = p.RngIdentity(i, serverSeed);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
                 choices[i] = (default!, stop, default!);
-                var sequence = new GenerationRequest(request.PromptTokenIds, request.MaxTokens) { Sampling = p, Seed = seed, Choice = choice };
+                var sequence = new GenerationRequest(request.PromptTokenIds, request.MaxTokens) { Sampling = p, Seed = seed, Choice = choice, LoraId = loraId, LoraMultiplier = request.Multiplier };
                 var reader = Submit(sequence, stop.Token);
                 var conditions = new StopConditions(p, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
                 choices[i] = (reader, stop, new OutputProcessor(i, seed, p, Tokenizer, conditions));

@@ -48,6 +48,8 @@ public sealed class Request
         TopLogprobs = parent.TopLogprobs;
         BeamGroup = parent.BeamGroup;
         NumComputedTokens = parent.NumComputedTokens;
+        LoraId = parent.LoraId;
+        LoraMultiplier = parent.LoraMultiplier;
     }
 
     public RequestId Id { get; }
@@ -65,6 +67,12 @@ public sealed class Request
     public BeamSearchGroup? BeamGroup { get; init; }
 
     public int NumPromptTokens { get; }
+
+    /// <summary>The LoRA adapter this sequence runs (an id of <c>Lora.LoraAdapterSet</c>), or −1 for the base model.</summary>
+    public int LoraId { get; init; } = -1;
+
+    /// <summary>Scales the adapter's delta (<c>W + multiplier · scale · B·A</c>); 0 is the base model exactly.</summary>
+    public float LoraMultiplier { get; init; } = 1;
 
     public SequenceSampler Sampler { get; }
 

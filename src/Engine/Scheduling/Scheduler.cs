@@ -1,4 +1,5 @@
 using Engine.KvCache;
+using Engine.Lora;
 using Engine.Sampling;
 
 namespace Engine.Scheduling;
@@ -15,8 +16,12 @@ public sealed class Scheduler
     private readonly LinkedList<Request> _waiting = new();
     private readonly List<Request> _running = [];
     private readonly SchedulerOutput _output = new();
+    private readonly LoraExecutionPolicy _loraPolicy;
+    private int[] _loraIds;
+    private float[] _loraMultipliers;
 
-    public Scheduler(SchedulerConfig config, KvCacheManager kv)
+    /// <param name="loraPolicy">Chooses how each step runs LoRA adapters (one policy per scheduler: it keeps state); default: merge on the first uniform step.</param>
+    public Scheduler(SchedulerConfig config, KvCacheManager kv, LoraExecutionPolicy? loraPolicy = null)
     {
         if (kv.Pool.NumBlocks * kv.BlockSize < config.MaxModelLen)
         {
@@ -25,6 +30,9 @@ public sealed class Scheduler
         }
         Config = config;
         _kv = kv;
+        _loraPolicy = loraPolicy ?? new LoraExecutionPolicy();
+        _loraIds = new int[config.MaxNumSeqs];
+        _loraMultipliers = new float[config.MaxNumSeqs];
     }
 
     public SchedulerConfig Config { get; }
@@ -135,7 +143,30 @@ public sealed class Scheduler
             budget -= n;
             busy++;
         }
+        output.Lora = DecideLora(output.Scheduled);
         return output;
+    }
+
+    // The LoRA mode of the step is decided over exactly the sequences it computes (LoraExecutionPolicy.Next): merged
+    // while they all share one adapter and multiplier, unmerged as soon as they differ. Merge state therefore
+    // follows the running batch step by step: a base or other-adapter request joining switches the next step to
+    // unmerged (the base weights, untouched), and its leaving lets a later step merge again (at once for the pair
+    // still held, after the policy's MergeAfterSteps uniform steps for a new one).
+    private LoraExecution DecideLora(IReadOnlyList<ScheduledRequest> scheduled)
+    {
+        var count = scheduled.Count;
+        if (_loraIds.Length < count)
+        {
+            _loraIds = new int[count];
+            _loraMultipliers = new float[count];
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var request = scheduled[i].Request;
+            _loraIds[i] = request.LoraId;
+            _loraMultipliers[i] = request.LoraMultiplier;
+        }
+        return _loraPolicy.Next(_loraIds.AsSpan(0, count), _loraMultipliers.AsSpan(0, count));
     }
 
     /// <summary>

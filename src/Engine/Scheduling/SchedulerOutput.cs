@@ -1,4 +1,5 @@
 using Engine.KvCache;
+using Engine.Lora;
 
 namespace Engine.Scheduling;
 
@@ -24,12 +25,16 @@ public sealed class SchedulerOutput
 
     public int TotalNumScheduledTokens { get; private set; }
 
+    /// <summary>How this step runs LoRA adapters (base, one merged adapter, or unmerged per sequence).</summary>
+    public LoraExecution Lora { get; internal set; } = LoraExecution.Base;
+
     internal void Clear()
     {
         _scheduled.Clear();
         _preempted.Clear();
         _blockCopies.Clear();
         TotalNumScheduledTokens = 0;
+        Lora = LoraExecution.Base;
     }
 
     internal void Add(Request request, int numTokens)

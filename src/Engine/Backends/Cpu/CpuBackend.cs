@@ -40,6 +40,14 @@ public sealed unsafe class CpuBackend : IBackend
         return weight;
     }
 
+    public void ReleaseWeight(IDeviceWeight weight)
+    {
+        if (weight is CpuWeight cpu && _weights.Remove(cpu))
+        {
+            cpu.Dispose();
+        }
+    }
+
     public IDeviceBuffer AllocateBuffer(int maxRows, int cols)
     {
         _scratchRow = _scratchRow.Length >= cols ? _scratchRow : new float[cols];
