@@ -1,6 +1,8 @@
 using Engine.Generation;
 using Engine.Lora;
 using Engine.Model;
+using Engine.Output;
+using Engine.Sampling;
 using Engine.Tests.Model;
 using Loader.Adapters;
 using Tests.Common;
@@ -117,6 +119,44 @@ public sealed class LoraEngineTests : IDisposable
         Assert.Equal((await Generate(engine, 1, 2f)).Tokens, byName);
         var unknown = Assert.Throws<ArgumentException>(() => engine.LoraIdOf("c"));
         Assert.Contains("'c'", unknown.Message, StringComparison.Ordinal);
+    }
+
+    // Beams fork from their parent request each step; every fork must keep the request's adapter and multiplier.
+    // Independent check: teacher-force the best beam's tokens through the adapter (prompt_logprobs of prompt + beam)
+    // and its cumulative log-probability must be their sum; through the base model the sum differs.
+    [Fact]
+    public async Task BeamSearch_WithAnAdapter_ScoresItsBeamsUnderThatAdapter()
+    {
+        using var engine = Engine(allowMerged: false);
+        var beams = new SamplingParams { Temperature = 0f, N = 1, BestOf = 3, UseBeamSearch = true, IgnoreEos = true }.Validate();
+        RequestOutput? best = null;
+        await foreach (var output in engine.GenerateAsync(new EngineRequest(Prompt, beams, 12) { Lora = "b", Multiplier = 2f }))
+        {
+            best = output;
+        }
+        Assert.NotNull(best);
+        Assert.Equal(12, best.TokenIds.Count);
+
+        var underAdapter = await TeacherForcedLogprob(engine, best.TokenIds, "b", 2f);
+        var underBase = await TeacherForcedLogprob(engine, best.TokenIds, null, 1f);
+
+        // float32 log-softmax per token summed in double over 12 tokens; the rows of the two runs are computed in
+        // different batch shapes, so allow 1e-3.
+        Assert.Equal(underAdapter, best.CumulativeLogprob, 1e-3);
+        Assert.True(Math.Abs(underBase - best.CumulativeLogprob) > 1e-2, $"base {underBase} vs beam {best.CumulativeLogprob}");
+    }
+
+    private static async Task<double> TeacherForcedLogprob(LlmEngine engine, IReadOnlyList<int> continuation, string? lora, float multiplier)
+    {
+        var sampling = (GenerationRequest.Greedy with { IgnoreEos = true, PromptLogprobs = 0 }).Validate();
+        var request = new EngineRequest([.. Prompt, .. continuation], sampling, 1) { Lora = lora, Multiplier = multiplier };
+        IReadOnlyList<PromptLogprob?>? entries = null;
+        await foreach (var output in engine.GenerateAsync(request))
+        {
+            entries ??= output.PromptLogprobs;
+        }
+        Assert.NotNull(entries);
+        return entries.Skip(Prompt.Length).Sum(e => (double)e!.Logprob);
     }
 
     [Fact]
