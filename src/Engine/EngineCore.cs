@@ -42,6 +42,9 @@ public sealed class EngineCore : IDisposable
 
     public int NumBlocks => _kv.Pool.NumBlocks;
 
+    /// <summary>Most sequences one step runs (a beam search needs its width in seats).</summary>
+    public int MaxNumSeqs => _scheduler.Config.MaxNumSeqs;
+
     /// <summary>Requests holding KV blocks after the last step.</summary>
     public int NumRunningRequests => Volatile.Read(ref _numRunning);
 
@@ -129,6 +132,7 @@ public sealed class EngineCore : IDisposable
             TopLogprobs = request.NumLogprobs > 0 ? request.TopLogprobs.AsSpan(0, request.TopCount).ToArray() : null,
             StopTokenId = request.Decision.StopTokenId,
             KeepTokenText = request.Decision.KeepTokenText,
+            PromptLogprobs = request.NumOutputTokens <= 1 ? request.PromptLogprobs : null,
         };
 
     private void DrainInbox()

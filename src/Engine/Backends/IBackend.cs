@@ -15,6 +15,12 @@ public interface IBackend : IDisposable
     /// <summary>Uploads a [rows, cols] (or 1-D [cols]) tensor, keeping its dtype.</summary>
     IDeviceWeight LoadWeight(WeightTensor tensor);
 
+    /// <summary>
+    /// Frees a weight of <see cref="LoadWeight"/> before the backend is disposed (merged LoRA copies are replaced
+    /// while serving); the weight must not be used afterwards. Weights never released are freed with the backend.
+    /// </summary>
+    void ReleaseWeight(IDeviceWeight weight);
+
     IDeviceBuffer AllocateBuffer(int maxRows, int cols);
 
     IDeviceKvCache AllocateKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim);
@@ -73,8 +79,11 @@ public interface IBackend : IDisposable
     /// <summary>gate[r] = silu(gate[r]) ⊙ up[r], silu(x) = x / (1 + e^−x). (rows, hidden)</summary>
     void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows);
 
-    /// <summary>output[i] = x[batch.LogitsIndices[i]]: the rows whose logits are wanted.</summary>
-    void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, IDeviceBuffer output);
+    /// <summary>
+    /// output[i] = x[batch.LogitsIndices[first + i]] for i &lt; count: a window of the rows whose logits are wanted
+    /// (a step with prompt logprobs wants more rows than the logits buffer holds, so they go window by window).
+    /// </summary>
+    void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output);
 
     /// <summary>Copies the first <paramref name="rows"/> rows of <paramref name="buffer"/> to host memory.</summary>
     void CopyToHost(IDeviceBuffer buffer, int rows, Span<float> destination);

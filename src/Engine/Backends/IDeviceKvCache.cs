@@ -11,4 +11,7 @@ public interface IDeviceKvCache
     int NumBlocks { get; }
 
     int BlockSize { get; }
+
+    /// <summary>Copies the keys and values of every layer from block <paramref name="source"/> to block <paramref name="destination"/> (copy-on-write of a forked sequence).</summary>
+    void CopyBlock(int source, int destination);
 }

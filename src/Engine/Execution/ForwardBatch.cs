@@ -32,7 +32,8 @@ public sealed class ForwardBatch
         _queryStartLoc = new int[maxSeqs + 1];
         _seqLens = new int[maxSeqs];
         _blockTables = new int[maxSeqs * maxBlocksPerSeq];
-        _logitsIndices = new int[maxSeqs];
+        // every row may want logits (prompt logprobs), besides the last row of each sequence
+        _logitsIndices = new int[Math.Max(maxTokens, maxSeqs)];
         _loraIds = new int[maxSeqs];
         _loraMultipliers = new float[maxSeqs];
         _rowLoraMultipliers = new float[maxTokens];
@@ -153,6 +154,25 @@ public sealed class ForwardBatch
             _logitsIndices[NumLogits++] = NumTokens - 1;
         }
         return seq;
+    }
+
+    /// <summary>
+    /// Asks for the logits of every row of sequence <paramref name="seq"/> (prompt logprobs: row p predicts token
+    /// p + 1), appended to <see cref="LogitsIndices"/> in row order, so its last row's logits come last. Call it right
+    /// after adding the sequence with <c>computeLogits: false</c>. Returns the index of its first logit row.
+    /// </summary>
+    public int AddAllLogitRows(int seq)
+    {
+        if (seq != NumSeqs - 1)
+        {
+            throw new InvalidOperationException($"ForwardBatch: all logit rows can be asked only of the last sequence added ({NumSeqs - 1}), not {seq}.");
+        }
+        var first = NumLogits;
+        for (var row = _queryStartLoc[seq]; row < _queryStartLoc[seq + 1]; row++)
+        {
+            _logitsIndices[NumLogits++] = row;
+        }
+        return first;
     }
 
     private void AddLoraRows(int seq, int rowStart, int rowEnd, int loraId, float multiplier)

@@ -1,6 +1,8 @@
 using Engine.Backends;
 using Engine.KvCache;
+using Engine.Lora;
 using Engine.Model;
+using Engine.Output;
 using Engine.Sampling;
 using Engine.Scheduling;
 
@@ -17,19 +19,26 @@ public sealed class ModelRunner
     private readonly KvCacheManager _kv;
     private readonly IDeviceKvCache _cache;
     private readonly ForwardBatch _batch;
-    private readonly float[] _logits;
     private readonly int[] _logitRowOf;
+    private readonly int[] _promptRowOf;
+    // grows past MaxBatchSeqs rows only for a step with prompt logprobs
+    private float[] _logits;
+    private PromptLogprobCalculator? _promptLogprobs;
     private readonly ModelRunnerOutput _output;
+    private readonly LoraMergeCache? _loraMerges;
 
-    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache)
+    /// <param name="loraMerges">Builds merged LoRA weights for steps the scheduler runs merged; null when none may.</param>
+    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null)
     {
         _model = model;
+        _loraMerges = loraMerges;
         _kv = kv;
         _cache = cache;
         var maxBlocksPerSeq = kv.BlocksFor(model.Config.MaxContext + 1);
         _batch = new ForwardBatch(model.MaxBatchTokens, model.MaxBatchSeqs, maxBlocksPerSeq, kv.BlockSize);
         _logits = new float[model.MaxBatchSeqs * model.Config.VocabSize];
         _logitRowOf = new int[model.MaxBatchSeqs];
+        _promptRowOf = new int[model.MaxBatchSeqs];
         _output = new ModelRunnerOutput(model.MaxBatchSeqs);
     }
 
@@ -38,27 +47,55 @@ public sealed class ModelRunner
         var batch = _batch;
         batch.Clear();
         var requests = scheduled.Scheduled;
+        // The scheduler chose the LoRA mode; make the weights match it. Merged: every row runs the merged copy and
+        // selects no adapter. Unmerged: base weights, each row its own adapter × multiplier. Base: base weights.
+        var lora = scheduled.Lora;
+        _model.MergedLora = lora.Mode == LoraExecutionMode.Merged ? MergedWeights(lora) : null;
+        var unmerged = lora.Mode == LoraExecutionMode.Unmerged;
         for (var i = 0; i < requests.Count; i++)
         {
             var (request, n) = requests[i];
             var start = request.NumComputedTokens;
             var samples = start + n == request.NumTokens;
-            _logitRowOf[i] = samples ? batch.NumLogits : -1;
-            batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples);
+            // prompt logprobs (opt-in): every row of the chunk, while rows predicting prompt tokens remain unreported
+            var wantsPrompt = request.NumPromptLogprobs >= 0 && request.NumOutputTokens == 0 && start < request.NumPromptTokens - 1;
+            var seq = batch.AddSequence(request.AllTokenIds.Slice(start, n), start, _kv.GetTable(request.Id.Value).AsSpan(), samples && !wantsPrompt,
+                unmerged ? request.LoraId : -1, unmerged ? request.LoraMultiplier : 0);
+            _promptRowOf[i] = wantsPrompt ? batch.AddAllLogitRows(seq) : -1;
+            _logitRowOf[i] = !samples ? -1 : wantsPrompt ? _promptRowOf[i] + n - 1 : batch.NumLogits - 1;
+        }
+        var vocab = _model.Config.VocabSize;
+        if (_logits.Length < batch.NumLogits * vocab)
+        {
+            _logits = new float[batch.NumLogits * vocab];
         }
 
+        // copy-on-write of blocks shared by forked beams, before any of this step's keys and values are stored
+        foreach (var copy in scheduled.BlockCopies)
+        {
+            _cache.CopyBlock(copy.Source, copy.Destination);
+        }
         _model.Forward(batch, _cache, _logits);
 
-        var vocab = _model.Config.VocabSize;
         _output.Reset(requests.Count);
         for (var i = 0; i < requests.Count; i++)
         {
+            if (_promptRowOf[i] >= 0)
+            {
+                ReportPromptLogprobs(requests[i].Request, requests[i].NumTokens, _promptRowOf[i]);
+            }
             if (_logitRowOf[i] < 0)
             {
                 continue;
             }
             var request = requests[i].Request;
             var logits = _logits.AsSpan(_logitRowOf[i] * vocab, vocab);
+            if (request.BeamGroup is { } beams)
+            {
+                // a beam's next token is chosen by its group over all beams, so here it only records candidates
+                beams.SetCandidates(request, logits);
+                continue;
+            }
             // the sampler is seeded by (seed, choice, step), so its draw does not depend on the batch
             var sample = request.Sampler.SampleWithLogprobs(logits, request.PromptTokenIds, request.OutputTokenIds, request.TopLogprobs);
             request.TopCount = sample.TopCount;
@@ -66,4 +103,23 @@ public sealed class ModelRunner
         }
         return _output;
     }
+
+    // Row r of the chunk sits at position start + r and predicts prompt token start + r + 1 (§10: raw log_softmax).
+    private void ReportPromptLogprobs(Request request, int n, int firstRow)
+    {
+        var vocab = _model.Config.VocabSize;
+        var start = request.NumComputedTokens;
+        var prompt = request.PromptTokenIds;
+        var entries = request.PromptLogprobs ??= new PromptLogprob?[prompt.Length];
+        _promptLogprobs ??= new PromptLogprobCalculator(vocab);
+        for (var r = 0; r < n && start + r + 1 < prompt.Length; r++)
+        {
+            var logits = _logits.AsSpan((firstRow + r) * vocab, vocab);
+            entries[start + r + 1] = _promptLogprobs.Compute(logits, prompt[start + r + 1], request.NumPromptLogprobs);
+        }
+    }
+
+    private LoraMergedWeights MergedWeights(LoraExecution lora) => _loraMerges is { } merges
+        ? merges.Get(lora.AdapterId, lora.Multiplier)
+        : throw new InvalidOperationException("The scheduler chose merged LoRA weights but the runner has no LoraMergeCache.");
 }

@@ -1,3 +1,5 @@
+using Engine.Lora;
+
 namespace Engine.Generation;
 
 /// <summary>How an <see cref="LlmEngine"/> is sized.</summary>
@@ -23,4 +25,24 @@ public sealed record EngineOptions
 
     /// <summary>Most sequences running at once.</summary>
     public int MaxNumSeqs { get; init; } = 8;
+
+    /// <summary>
+    /// LoRA adapters requests may select by name (<see cref="EngineRequest.Lora"/>), opened and checked against the
+    /// model when the engine is built; ids follow this order.
+    /// </summary>
+    public IReadOnlyList<LoraAdapterSpec> LoraAdapters { get; init; } = [];
+
+    /// <summary>
+    /// Whether a step whose sequences all run one adapter × multiplier may run merged weights (one merged copy of
+    /// the adapted projections is kept); false runs every adapted step unmerged.
+    /// </summary>
+    public bool AllowMergedLora { get; init; } = true;
+
+    /// <summary>
+    /// Consecutive steps a batch must run one adapter × multiplier before that pair is merged (the pair already
+    /// merged is used at once); until then the steps run unmerged. A merge costs a pass over every adapted weight,
+    /// about twenty 8-sequence decode steps of a 110M model on two CPU cores, while a merged step there is only
+    /// ~5–10% faster than an unmerged one (bench/results/lora.md); hence a default that merges only long single-adapter runs.
+    /// </summary>
+    public int LoraMergeAfterSteps { get; init; } = 32;
 }

@@ -1,3 +1,4 @@
+using Engine.Output;
 using Engine.Sampling;
 using Engine.Scheduling;
 
@@ -21,4 +22,7 @@ public readonly record struct GenerationOutput(int TokenId, FinishReason? Finish
     public int? StopTokenId { get; init; }
 
     public bool KeepTokenText { get; init; } = true;
+
+    /// <summary>On a sequence's first output when it asked for <c>prompt_logprobs</c>: one entry per prompt token, the first null.</summary>
+    public IReadOnlyList<PromptLogprob?>? PromptLogprobs { get; init; }
 }

@@ -17,4 +17,10 @@ public sealed record GenerationRequest(IReadOnlyList<int> PromptTokenIds, int Ma
     public long Seed { get; init; }
 
     public int Choice { get; init; }
+
+    /// <summary>The LoRA adapter id (see <see cref="LlmEngine.LoraIdOf"/>), or −1 for the base model.</summary>
+    public int LoraId { get; init; } = -1;
+
+    /// <summary>Scales the adapter's delta; finite, 0 is the base model exactly. Ignored when <see cref="LoraId"/> is −1.</summary>
+    public float LoraMultiplier { get; init; } = 1;
 }

@@ -13,8 +13,8 @@ public sealed partial class LlmEngine
     /// best_of = n, outputs of different choices stream interleaved; with best_of &gt; n, every sequence runs to its
     /// end and the n with the highest cumulative log-probability come back whole, best first (ties by choice, §8.4).
     /// A stop-string hit aborts that sequence and frees its blocks; cancelling (or leaving the loop) aborts all.
-    /// Throws <see cref="PromptTooLongException"/> before anything runs, and <see cref="SamplingParamsException"/>
-    /// for <c>use_beam_search</c>, which is not served yet.
+    /// Throws <see cref="PromptTooLongException"/> before anything runs. With <c>use_beam_search</c>, the n best
+    /// beams come back whole, best first (see <see cref="BeamSearchAsync"/>).
     /// </summary>
     public async IAsyncEnumerable<RequestOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -22,8 +22,13 @@ public sealed partial class LlmEngine
         var p = request.Sampling;
         if (p.UseBeamSearch)
         {
-            throw new SamplingParamsException("use_beam_search", "Beam search is not served yet.");
+            await foreach (var output in BeamSearchAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return output;
+            }
+            yield break;
         }
+        var loraId = request.Lora is { } lora ? LoraIdOf(lora) : -1;
         var serverSeed = p.Seed ?? SamplingParams.DrawServerSeed();
         var count = Math.Max(p.BestOf, p.N);
         var streaming = count == p.N;
@@ -37,7 +42,7 @@ public sealed partial class LlmEngine
                 var (seed, choice) = p.RngIdentity(i, serverSeed);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
                 choices[i] = (default!, stop, default!);
-                var sequence = new GenerationRequest(request.PromptTokenIds, request.MaxTokens) { Sampling = p, Seed = seed, Choice = choice };
+                var sequence = new GenerationRequest(request.PromptTokenIds, request.MaxTokens) { Sampling = p, Seed = seed, Choice = choice, LoraId = loraId, LoraMultiplier = request.Multiplier };
                 var reader = Submit(sequence, stop.Token);
                 var conditions = new StopConditions(p, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
                 choices[i] = (reader, stop, new OutputProcessor(i, seed, p, Tokenizer, conditions));

@@ -4,10 +4,12 @@ using Engine.Backends;
 using Engine.Backends.Cpu;
 using Engine.Execution;
 using Engine.KvCache;
+using Engine.Lora;
 using Engine.Model;
 using Engine.Sampling;
 using Engine.Scheduling;
 using Engine.Tokenization;
+using Loader.Adapters;
 
 namespace Engine.Generation;
 
@@ -22,12 +24,16 @@ public sealed partial class LlmEngine : IDisposable
     private readonly SamplerSetup _samplerSetup;
     // every sequence is sampled on the core thread, one at a time, so they share one scratch workspace
     private readonly SamplerWorkspace _samplerWorkspace;
+    private readonly string[] _loraNames;
+    private readonly LoraAdapter[] _loraAdapters;
     private long _nextId;
 
-    private LlmEngine(ModelConfig config, IBackend backend, EngineCore core, Tokenizer? tokenizer)
+    private LlmEngine(ModelConfig config, IBackend backend, EngineCore core, Tokenizer? tokenizer, string[] loraNames, LoraAdapter[] loraAdapters)
     {
         Config = config;
         _backend = backend;
+        _loraNames = loraNames;
+        _loraAdapters = loraAdapters;
         Core = core;
         Tokenizer = tokenizer;
         _samplerSetup = new SamplerSetup(config.VocabSize, config.EosTokenIds)
@@ -67,10 +73,30 @@ public sealed partial class LlmEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds an engine on <paramref name="backend"/> (owned from here on). Throws <see cref="LoraFormatException"/>
+    /// naming the adapter, file and tensor when one of <see cref="EngineOptions.LoraAdapters"/> does not fit the model.
+    /// </summary>
     public static LlmEngine Create(ModelConfig config, Weights weights, IBackend backend, EngineOptions options, Tokenizer? tokenizer = null)
     {
         config.Validate();
-        var model = new LlamaModel(config, LlamaWeights.Bind(config, weights), backend, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        var adapters = OpenAdapters(options.LoraAdapters);
+        try
+        {
+            return Create(config, weights, backend, options, tokenizer, adapters);
+        }
+        catch
+        {
+            Array.ForEach(adapters, a => a.Dispose());
+            throw;
+        }
+    }
+
+    private static LlmEngine Create(ModelConfig config, Weights weights, IBackend backend, EngineOptions options, Tokenizer? tokenizer, LoraAdapter[] adapters)
+    {
+        var llamaWeights = LlamaWeights.Bind(config, weights);
+        var adapterSet = UploadAdapters(config, backend, options.LoraAdapters, adapters);
+        var model = new LlamaModel(config, llamaWeights, backend, options.MaxNumBatchedTokens, options.MaxNumSeqs, adapterSet);
         // keys and values of every layer, float32
         var bytesPerToken = 2L * config.NumLayers * config.KvDim * sizeof(float);
         var cacheTokens = options.KvCacheTokens ?? (int)Math.Min((long)config.MaxContext * options.MaxNumSeqs, options.KvCacheBytes / bytesPerToken);
@@ -78,9 +104,12 @@ public sealed partial class LlmEngine : IDisposable
         var numBlocks = Math.Max((cacheTokens + options.BlockSize - 1) / options.BlockSize, (config.MaxContext + 1 + options.BlockSize - 1) / options.BlockSize);
         var kv = new KvCacheManager(numBlocks, options.BlockSize);
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
-        var runner = new ModelRunner(model, kv, cache);
-        var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv);
-        return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv), tokenizer);
+        var allowMerged = options.AllowMergedLora && adapterSet is not null;
+        var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!) : null;
+        var runner = new ModelRunner(model, kv, cache, merges);
+        var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv,
+            new LoraExecutionPolicy(allowMerged, options.LoraMergeAfterSteps));
+        return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv), tokenizer, [.. options.LoraAdapters.Select(a => a.Name)], adapters);
     }
 
     /// <summary>
@@ -93,24 +122,32 @@ public sealed partial class LlmEngine : IDisposable
     public ChannelReader<GenerationOutput> Submit(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         var prompt = request.PromptTokenIds;
-        if (prompt.Count > Config.MaxContext)
-        {
-            throw new PromptTooLongException(prompt.Count, Config.MaxContext);
-        }
-        foreach (var token in prompt)
-        {
-            if ((uint)token >= (uint)Config.VocabSize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(request), token, $"Prompt token id {token} is outside the vocabulary (0..{Config.VocabSize - 1}).");
-            }
-        }
-
-        var id = new RequestId(Interlocked.Increment(ref _nextId));
+        CheckPrompt(prompt);
+        var id = NextRequestId();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxTokens);
+        if (request.LoraId < -1 || request.LoraId >= _loraNames.Length || !float.IsFinite(request.LoraMultiplier))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request),
+                $"LoRA adapter id {request.LoraId} (−1 or 0..{_loraNames.Length - 1}) with multiplier {request.LoraMultiplier} (must be finite).");
+        }
         var sampler = new SequenceSampler(new SamplerChain(request.Sampling, _samplerSetup), request.Seed, request.Choice, _samplerWorkspace);
         // the last sampled token is never fed back, so a sequence may end one token past the context
         var stop = new StopConditions(request.Sampling, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
-        var engineRequest = new Request(id, prompt, sampler, stop, request.Sampling.Logprobs ?? -1);
+        var engineRequest = new Request(id, prompt, sampler, stop, request.Sampling.Logprobs ?? -1)
+        {
+            NumPromptLogprobs = request.Sampling.PromptLogprobs ?? -1,
+            LoraId = request.LoraId,
+            LoraMultiplier = request.LoraMultiplier,
+        };
+        return Enqueue(engineRequest, cancellationToken);
+    }
+
+    private RequestId NextRequestId() => new(Interlocked.Increment(ref _nextId));
+
+    // Posts a request to the core; cancelling the token aborts it (for a beam search: every beam of it).
+    private ChannelReader<GenerationOutput> Enqueue(Request engineRequest, CancellationToken cancellationToken)
+    {
+        var id = engineRequest.Id;
         var channel = Channel.CreateUnbounded<GenerationOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         if (cancellationToken.CanBeCanceled)
         {
@@ -119,6 +156,21 @@ public sealed partial class LlmEngine : IDisposable
         }
         Core.Add(engineRequest, channel.Writer);
         return channel.Reader;
+    }
+
+    private void CheckPrompt(IReadOnlyList<int> prompt)
+    {
+        if (prompt.Count > Config.MaxContext)
+        {
+            throw new PromptTooLongException(prompt.Count, Config.MaxContext);
+        }
+        foreach (var token in prompt)
+        {
+            if ((uint)token >= (uint)Config.VocabSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(prompt), token, $"Prompt token id {token} is outside the vocabulary (0..{Config.VocabSize - 1}).");
+            }
+        }
     }
 
     /// <summary>Streams the request's tokens; breaking out of the loop or cancelling aborts the request.</summary>
@@ -147,5 +199,6 @@ public sealed partial class LlmEngine : IDisposable
     {
         Core.Dispose();
         _backend.Dispose();
+        Array.ForEach(_loraAdapters, a => a.Dispose());
     }
 }

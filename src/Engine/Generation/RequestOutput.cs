@@ -17,4 +17,11 @@ namespace Engine.Generation;
 /// <param name="CumulativeLogprob">Sum of ln p of the choice's tokens so far.</param>
 public sealed record RequestOutput(
     int Choice, string Text, IReadOnlyList<int> TokenIds, IReadOnlyList<SampleLogprobs>? Logprobs,
-    FinishReason? FinishReason, string? StopString, int? StopTokenId, long Seed, double CumulativeLogprob);
+    FinishReason? FinishReason, string? StopString, int? StopTokenId, long Seed, double CumulativeLogprob)
+{
+    /// <summary>
+    /// With <c>prompt_logprobs</c>: on the choice's first output (and its whole output), one entry per prompt token,
+    /// the first null (samplers.md §10); else null.
+    /// </summary>
+    public IReadOnlyList<PromptLogprob?>? PromptLogprobs { get; init; }
+}

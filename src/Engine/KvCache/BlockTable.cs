@@ -14,5 +14,7 @@ public sealed class BlockTable
 
     internal void Add(int block) => _blocks.Add(block);
 
+    internal void Set(int index, int block) => _blocks[index] = block;
+
     internal void Clear() => _blocks.Clear();
 }

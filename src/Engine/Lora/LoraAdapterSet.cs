@@ -19,6 +19,7 @@ public sealed class LoraAdapterSet
     private readonly IBackend _backend;
     private readonly List<LoraDeviceModule?[]> _adapters = [];
     private readonly List<string> _names = [];
+    private readonly List<LoraAdapter> _hosts = [];
 
     /// <param name="maxRank">The largest rank <see cref="Add"/> accepts (sizes the model's shrink buffer).</param>
     public LoraAdapterSet(ModelConfig config, IBackend backend, int maxRank)
@@ -38,6 +39,9 @@ public sealed class LoraAdapterSet
 
     /// <summary>The directory adapter <paramref name="id"/> was loaded from.</summary>
     public string NameOf(int id) => _names[id];
+
+    /// <summary>The host adapter behind <paramref name="id"/> (kept, not owned: <see cref="LoraMergeCache"/> merges from it).</summary>
+    public LoraAdapter AdapterOf(int id) => _hosts[id];
 
     /// <summary>
     /// Checks every module of <paramref name="adapter"/> against the model (layer in range, A (rank, in) and B (out,
@@ -59,6 +63,7 @@ public sealed class LoraAdapterSet
         }
         _adapters.Add(modules);
         _names.Add(adapter.Directory);
+        _hosts.Add(adapter);
         return _adapters.Count - 1;
     }
 

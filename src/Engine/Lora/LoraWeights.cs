@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Engine.Model;
 using Loader.Adapters;
 
@@ -23,7 +24,9 @@ public static class LoraWeights
         {
             throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "the LoRA multiplier must be finite");
         }
-        var merged = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        // check every module first (errors name the module and tensor), then merge the modules in parallel: each
+        // writes only its own tensor, and the engine merges between steps, so the cores are otherwise idle
+        var jobs = new List<(LoraModule Module, WeightTensor Base, string Name, byte[] Bytes)>(adapter.Modules.Count);
         foreach (var module in adapter.Modules)
         {
             var name = LoraMerge.BaseWeightName(module);
@@ -36,10 +39,19 @@ public static class LoraWeights
                 throw new LoraFormatException($"{adapter.Directory}: module '{module.ModuleName}'",
                     $"adapts [out {module.OutFeatures}, in {module.InFeatures}] but base tensor '{name}' is [{string.Join(", ", weight.Shape)}]");
             }
-            var bytes = new byte[weight.Bytes.Length];
-            LoraMerge.Merge(weight.Bytes.Span, DTypeMapping.ToSafetensors(weight.DType), module, multiplier, bytes, name);
-            merged[name] = new WeightTensor(name, weight.DType, weight.Shape, bytes);
+            jobs.Add((module, weight, name, new byte[weight.Bytes.Length]));
         }
+        try
+        {
+            Parallel.ForEach(jobs, job =>
+                LoraMerge.Merge(job.Base.Bytes.Span, DTypeMapping.ToSafetensors(job.Base.DType), job.Module, multiplier, job.Bytes, job.Name));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+        var merged = jobs.ToDictionary(j => j.Name, j => new WeightTensor(j.Name, j.Base.DType, j.Base.Shape, j.Bytes), StringComparer.Ordinal);
         var tensors = baseWeights.Names.Select(n => merged.TryGetValue(n, out var m) ? m : Get(baseWeights, n));
         return new Weights(tensors, $"{baseWeights.Source} + LoRA {adapter.Directory} × {multiplier}");
     }

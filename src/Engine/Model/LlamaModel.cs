@@ -46,13 +46,21 @@ public sealed class LlamaModel
 
     public int MaxBatchSeqs { get; }
 
+    /// <summary>
+    /// The merged LoRA weights the next <see cref="Forward"/> runs in place of the base projections they adapt, or
+    /// null for the base weights (unmerged: exact, the base objects are never written). Set by the model runner as
+    /// the scheduler's <see cref="LoraExecution"/> says; batch rows must then select no adapter.
+    /// </summary>
+    public LoraMergedWeights? MergedLora { get; set; }
+
     /// <summary>Allocates a KV cache for this model on its backend.</summary>
     public IDeviceKvCache AllocateKvCache(int numBlocks, int blockSize) =>
         _backend.AllocateKvCache(Config.NumLayers, numBlocks, blockSize, Config.NumKvHeads, Config.HeadDim);
 
     /// <summary>
     /// Runs every layer on <paramref name="batch"/>, writing each new token's key and value to its slot, and
-    /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab).
+    /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab; may
+    /// be more rows than <see cref="MaxBatchSeqs"/>, computed in windows of that many).
     /// Rows of a sequence with a LoRA adapter get <c>scale · multiplier · (x Aᵀ) Bᵀ</c> added after each projection
     /// the adapter targets; a batch without adapted rows runs no LoRA op.
     /// </summary>
@@ -62,6 +70,7 @@ public sealed class LlamaModel
         var b = _backend;
         var ws = _ws;
         var n = batch.NumTokens;
+        var merged = MergedLora;
         b.BeginStep(batch);
 
         // x = token_embedding[tokens]; xb = rmsnorm(x) ⊙ rms_att[0]
@@ -73,9 +82,9 @@ public sealed class LlamaModel
             var layer = _layers[l];
 
             // q, k, v projections (+ Qwen2 bias, Qwen3 per-head norm), then RoPE
-            b.MatMul(ws.Xb, layer.Wq, layer.Bq, ws.Q, n);
-            b.MatMul(ws.Xb, layer.Wk, layer.Bk, ws.K, n);
-            b.MatMul(ws.Xb, layer.Wv, layer.Bv, ws.V, n);
+            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.Q, layer.Wq), layer.Bq, ws.Q, n);
+            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.K, layer.Wk), layer.Bk, ws.K, n);
+            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.V, layer.Wv), layer.Bv, ws.V, n);
             if (batch.NumLoraSegments > 0)
             {
                 ApplyLora(batch, l, LoraProjection.Q, ws.Xb, ws.Q);
@@ -92,7 +101,7 @@ public sealed class LlamaModel
             // cache k, v at their slots; attend over each sequence's blocks; x += wo · heads
             b.StoreKv(ws.K, ws.V, cache, l, batch);
             b.PagedAttention(ws.Q, cache, l, batch, c.NumHeads, ws.Attention);
-            b.MatMul(ws.Attention, layer.Wo, null, ws.Delta, n);
+            b.MatMul(ws.Attention, Weight(merged, l, LoraProjection.O, layer.Wo), null, ws.Delta, n);
             if (batch.NumLoraSegments > 0)
             {
                 ApplyLora(batch, l, LoraProjection.O, ws.Attention, ws.Delta);
@@ -100,15 +109,15 @@ public sealed class LlamaModel
             b.AddRmsNorm(ws.X, ws.Delta, layer.FfnNorm, c.NormEps, ws.Xb, n);
 
             // x += w2 · (silu(w1 · xb) ⊙ (w3 · xb)), fused with the next norm (the final norm after the last layer)
-            b.MatMul(ws.Xb, layer.W1, null, ws.Hb, n);
-            b.MatMul(ws.Xb, layer.W3, null, ws.Hb2, n);
+            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.Gate, layer.W1), null, ws.Hb, n);
+            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.Up, layer.W3), null, ws.Hb2, n);
             if (batch.NumLoraSegments > 0)
             {
                 ApplyLora(batch, l, LoraProjection.Gate, ws.Xb, ws.Hb);
                 ApplyLora(batch, l, LoraProjection.Up, ws.Xb, ws.Hb2);
             }
             b.SwiGlu(ws.Hb, ws.Hb2, n);
-            b.MatMul(ws.Hb, layer.W2, null, ws.Delta, n);
+            b.MatMul(ws.Hb, Weight(merged, l, LoraProjection.Down, layer.W2), null, ws.Delta, n);
             if (batch.NumLoraSegments > 0)
             {
                 ApplyLora(batch, l, LoraProjection.Down, ws.Hb, ws.Delta);
@@ -117,16 +126,21 @@ public sealed class LlamaModel
             b.AddRmsNorm(ws.X, ws.Delta, nextNorm, c.NormEps, ws.Xb, n);
         }
 
-        // logits = wcls · xb for the rows that sample
+        // logits = wcls · xb for the rows that sample (and every prompt row of a request with prompt logprobs), at
+        // most MaxBatchSeqs rows at a time
         var m = batch.NumLogits;
-        if (m == 0)
+        for (var first = 0; first < m; first += MaxBatchSeqs)
         {
-            return;
+            var count = Math.Min(MaxBatchSeqs, m - first);
+            b.GatherLogitRows(ws.Xb, batch, first, count, ws.LastRows);
+            b.MatMul(ws.LastRows, _classifier, null, ws.Logits, count);
+            b.CopyToHost(ws.Logits, count, logits.Slice(first * c.VocabSize, count * c.VocabSize));
         }
-        b.GatherLogitRows(ws.Xb, batch, ws.LastRows);
-        b.MatMul(ws.LastRows, _classifier, null, ws.Logits, m);
-        b.CopyToHost(ws.Logits, m, logits[..(m * c.VocabSize)]);
     }
+
+    // the merged copy of (layer, projection) when a merged adapter adapts it, else the base weight
+    private static IDeviceWeight Weight(LoraMergedWeights? merged, int layer, LoraProjection projection, IDeviceWeight baseWeight) =>
+        merged is null ? baseWeight : merged.Select(layer, projection, baseWeight);
 
     // y[r] += scale · m_r · (x[r] Aᵀ) Bᵀ for the rows of each adapter segment that adapts this projection
     // (punica's SGMV: shrink to rank, then expand and accumulate).

@@ -22,6 +22,8 @@ public sealed class OutputProcessor
     private readonly StringBuilder _allText = new();
     private int _generated;
     private int? _lastStopTokenId;
+    private IReadOnlyList<PromptLogprob?>? _promptLogprobs;
+    private bool _promptLogprobsSent;
 
     /// <param name="tokenizer">Null, or <c>detokenize = false</c>: no text, and stop strings never match.</param>
     public OutputProcessor(int choice, long seed, SamplingParams parameters, Tokenizer? tokenizer, StopConditions conditions)
@@ -53,6 +55,7 @@ public sealed class OutputProcessor
         {
             return Delta("", [], null, null);
         }
+        _promptLogprobs ??= output.PromptLogprobs;
         int[] ids = [];
         SampleLogprobs[]? logprobs = null;
         var piece = "";
@@ -101,7 +104,7 @@ public sealed class OutputProcessor
     /// <summary>The whole choice as one output (best_of returns the winners this way), relabelled <paramref name="rank"/>.</summary>
     public RequestOutput Whole(int rank) =>
         new(rank, _allText.ToString(), _allTokens, _wantLogprobs ? _allLogprobs : null, FinishReason, _stops.StopReason,
-            _lastStopTokenId, Seed, CumulativeLogprob);
+            _lastStopTokenId, Seed, CumulativeLogprob) { PromptLogprobs = _promptLogprobs };
 
     private RequestOutput Delta(string text, int[] ids, SampleLogprobs[]? logprobs, int? stopTokenId, string? stopString = null)
     {
@@ -112,6 +115,9 @@ public sealed class OutputProcessor
             _allLogprobs.AddRange(logprobs);
         }
         _lastStopTokenId ??= stopTokenId;
-        return new RequestOutput(Choice, text, ids, logprobs, FinishReason, stopString, stopTokenId, Seed, CumulativeLogprob);
+        // prompt logprobs travel once, on the first delta that has them
+        var prompt = _promptLogprobsSent ? null : _promptLogprobs;
+        _promptLogprobsSent |= prompt is not null;
+        return new RequestOutput(Choice, text, ids, logprobs, FinishReason, stopString, stopTokenId, Seed, CumulativeLogprob) { PromptLogprobs = prompt };
     }
 }

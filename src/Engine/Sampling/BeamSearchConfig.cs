@@ -10,6 +10,9 @@ public sealed record BeamSearchConfig(int BeamWidth, int N, int PromptLength, in
 
     public EarlyStopping EarlyStopping { get; init; }
 
+    /// <summary>Best alternatives recorded with each token (the request's <c>logprobs</c>; 0: only the token's own).</summary>
+    public int NumLogprobs { get; init; }
+
     /// <summary>Finish rules (EOS, stop tokens, min_tokens, lengths); null = only the lengths above.</summary>
     public StopConditions? StopConditions { get; init; }
 

@@ -121,7 +121,7 @@ public sealed partial record SamplingParams
         {
             throw new SamplingParamsException("min_total_tokens", "min_tokens and min_total_tokens cannot both be given.");
         }
-        if (p.PromptLogprobs is > 0 && (r.Bool("stream") ?? false))
+        if (p.PromptLogprobs is not null && (r.Bool("stream") ?? false))
         {
             throw new SamplingParamsException("prompt_logprobs", "prompt_logprobs is not available when stream is true.");
         }

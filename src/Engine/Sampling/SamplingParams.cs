@@ -129,6 +129,12 @@ public sealed partial record SamplingParams
     /// <summary>Greedy mode (§3.6): <c>temperature &lt; 1e−5</c>.</summary>
     public bool IsGreedy => Temperature < 1e-5f;
 
+    /// <summary>
+    /// False when the choices come out only whole, so a stream can carry only the finished response (§8.4, §8.5):
+    /// <c>best_of &gt; n</c> or beam search.
+    /// </summary>
+    public bool CanStream => BestOf <= N && !UseBeamSearch;
+
     /// <summary>Dynamic temperature is active when either bound exceeds 1e−5 (§6.2).</summary>
     public bool IsDynatemp => DynatempMin > 1e-5f || DynatempMax > 1e-5f;
 

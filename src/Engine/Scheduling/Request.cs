@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Engine.Output;
 using Engine.Sampling;
 
 namespace Engine.Scheduling;
@@ -32,9 +33,46 @@ public sealed class Request
         TopLogprobs = numLogprobs > 0 ? new TokenLogprob[numLogprobs] : [];
     }
 
+    // A beam forked from parent: the parent's tokens plus tokenId, and as many of them cached as the parent has
+    // (the child shares the parent's KV blocks, see KvCacheManager.Fork).
+    private Request(RequestId id, Request parent, int tokenId)
+    {
+        Id = id;
+        NumPromptTokens = parent.NumPromptTokens;
+        _tokens = new List<int>(parent._tokens.Count + 64);
+        _tokens.AddRange(parent._tokens);
+        _tokens.Add(tokenId);
+        Sampler = parent.Sampler;
+        Stop = parent.Stop;
+        NumLogprobs = parent.NumLogprobs;
+        TopLogprobs = parent.TopLogprobs;
+        BeamGroup = parent.BeamGroup;
+        NumComputedTokens = parent.NumComputedTokens;
+        LoraId = parent.LoraId;
+        LoraMultiplier = parent.LoraMultiplier;
+    }
+
     public RequestId Id { get; }
 
+    /// <summary>Alternatives per prompt token for <c>prompt_logprobs</c> (−1: none asked).</summary>
+    public int NumPromptLogprobs { get; init; } = -1;
+
+    /// <summary>
+    /// One entry per prompt token once the prompt is computed (null at position 0: nothing precedes it); null when
+    /// <see cref="NumPromptLogprobs"/> is −1.
+    /// </summary>
+    public PromptLogprob?[]? PromptLogprobs { get; internal set; }
+
+    /// <summary>The beam search this sequence is a beam of (its tokens are chosen by the group, not sampled), else null.</summary>
+    public BeamSearchGroup? BeamGroup { get; init; }
+
     public int NumPromptTokens { get; }
+
+    /// <summary>The LoRA adapter this sequence runs (an id of <c>Lora.LoraAdapterSet</c>), or −1 for the base model.</summary>
+    public int LoraId { get; init; } = -1;
+
+    /// <summary>Scales the adapter's delta (<c>W + multiplier · scale · B·A</c>); 0 is the base model exactly.</summary>
+    public float LoraMultiplier { get; init; } = 1;
 
     public SequenceSampler Sampler { get; }
 
@@ -73,4 +111,6 @@ public sealed class Request
     public ReadOnlySpan<int> OutputTokenIds => AllTokenIds[NumPromptTokens..];
 
     internal void AppendOutput(int tokenId) => _tokens.Add(tokenId);
+
+    internal Request Fork(RequestId childId, int tokenId) => new(childId, this, tokenId);
 }

@@ -1,4 +1,5 @@
 using Engine.KvCache;
+using Engine.Lora;
 using Engine.Sampling;
 
 namespace Engine.Scheduling;
@@ -15,8 +16,12 @@ public sealed class Scheduler
     private readonly LinkedList<Request> _waiting = new();
     private readonly List<Request> _running = [];
     private readonly SchedulerOutput _output = new();
+    private readonly LoraExecutionPolicy _loraPolicy;
+    private int[] _loraIds;
+    private float[] _loraMultipliers;
 
-    public Scheduler(SchedulerConfig config, KvCacheManager kv)
+    /// <param name="loraPolicy">Chooses how each step runs LoRA adapters (one policy per scheduler: it keeps state); default: merge on the first uniform step.</param>
+    public Scheduler(SchedulerConfig config, KvCacheManager kv, LoraExecutionPolicy? loraPolicy = null)
     {
         if (kv.Pool.NumBlocks * kv.BlockSize < config.MaxModelLen)
         {
@@ -25,6 +30,9 @@ public sealed class Scheduler
         }
         Config = config;
         _kv = kv;
+        _loraPolicy = loraPolicy ?? new LoraExecutionPolicy();
+        _loraIds = new int[config.MaxNumSeqs];
+        _loraMultipliers = new float[config.MaxNumSeqs];
     }
 
     public SchedulerConfig Config { get; }
@@ -44,26 +52,30 @@ public sealed class Scheduler
     /// <summary>Finishes the request with <see cref="FinishReason.Abort"/> and frees its blocks; false if it is not queued or running.</summary>
     public bool Abort(RequestId id)
     {
-        for (var i = 0; i < _running.Count; i++)
+        // a beam search is named by its root's id, and every live beam of it goes
+        var found = false;
+        for (var i = _running.Count - 1; i >= 0; i--)
         {
-            if (_running[i].Id == id)
+            var request = _running[i];
+            if (request.Id == id || request.BeamGroup?.Root?.Id == id)
             {
-                var request = _running[i];
                 _running.RemoveAt(i);
                 Finish(request, FinishReason.Abort);
-                return true;
+                found = true;
             }
         }
-        for (var node = _waiting.First; node is not null; node = node.Next)
+        for (var node = _waiting.First; node is not null;)
         {
-            if (node.Value.Id == id)
+            var next = node.Next;
+            if (node.Value.Id == id || node.Value.BeamGroup?.Root?.Id == id)
             {
                 _waiting.Remove(node);
                 Finish(node.Value, FinishReason.Abort);
-                return true;
+                found = true;
             }
+            node = next;
         }
-        return false;
+        return found;
     }
 
     public SchedulerOutput Schedule()
@@ -72,13 +84,23 @@ public sealed class Scheduler
         output.Clear();
         var budget = Config.MaxNumBatchedTokens;
 
-        // 1. running requests: a decode token, or the next prompt chunk
+        // 1. running requests: a decode token, or the next prompt chunk. A beam waiting for its siblings' candidates
+        // has nothing to compute (n = 0) and takes no seat; forked beams can outnumber the seats for a step, and wait.
+        var busy = 0;
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
             var request = _running[i];
             var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+            if (n == 0)
+            {
+                continue;
+            }
+            if (++busy > Config.MaxNumSeqs)
+            {
+                continue;
+            }
             var preemptedSelf = false;
-            while (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens + n))
+            while (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens, request.NumComputedTokens + n, output.BlockCopyList))
             {
                 // out of blocks: preempt the newest running request (possibly this one) and retry
                 var victim = _running[^1];
@@ -100,12 +122,18 @@ public sealed class Scheduler
         }
 
         // 2. waiting requests, oldest first, while blocks and the budget last (none after a preemption)
-        while (output.Preempted.Count == 0 && budget > 0 && _waiting.First is { } node && _running.Count < Config.MaxNumSeqs)
+        while (output.Preempted.Count == 0 && budget > 0 && _waiting.First is { } node && busy < Config.MaxNumSeqs)
         {
             var request = node.Value;
             var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
-            if (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens + n))
+            if (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens, request.NumComputedTokens + n, output.BlockCopyList))
             {
+                // nothing runs, yet beams waiting for their siblings hold blocks: free the newest, or a preempted
+                // sibling could wait for them forever (it keeps its candidates, so the search loses nothing)
+                if (output.Scheduled.Count == 0 && PreemptIdleBeam())
+                {
+                    continue;
+                }
                 break;
             }
             _waiting.RemoveFirst();
@@ -113,8 +141,32 @@ public sealed class Scheduler
             _running.Add(request);
             output.Add(request, n);
             budget -= n;
+            busy++;
         }
+        output.Lora = DecideLora(output.Scheduled);
         return output;
+    }
+
+    // The LoRA mode of the step is decided over exactly the sequences it computes (LoraExecutionPolicy.Next): merged
+    // while they all share one adapter and multiplier, unmerged as soon as they differ. Merge state therefore
+    // follows the running batch step by step: a base or other-adapter request joining switches the next step to
+    // unmerged (the base weights, untouched), and its leaving lets a later step merge again (at once for the pair
+    // still held, after the policy's MergeAfterSteps uniform steps for a new one).
+    private LoraExecution DecideLora(IReadOnlyList<ScheduledRequest> scheduled)
+    {
+        var count = scheduled.Count;
+        if (_loraIds.Length < count)
+        {
+            _loraIds = new int[count];
+            _loraMultipliers = new float[count];
+        }
+        for (var i = 0; i < count; i++)
+        {
+            var request = scheduled[i].Request;
+            _loraIds[i] = request.LoraId;
+            _loraMultipliers[i] = request.LoraMultiplier;
+        }
+        return _loraPolicy.Next(_loraIds.AsSpan(0, count), _loraMultipliers.AsSpan(0, count));
     }
 
     /// <summary>
@@ -163,6 +215,66 @@ public sealed class Scheduler
                 finished.Add(request);
             }
         }
+        for (var i = 0; i < scheduled.Scheduled.Count; i++)
+        {
+            if (scheduled.Scheduled[i].Request.BeamGroup is { IsReady: true } group)
+            {
+                AdvanceBeams(group, finished);
+            }
+        }
+    }
+
+    // One beam search step: fork the chosen children from their parents (sharing their KV blocks, so only the
+    // partial last block is ever copied), retire the parents, and when the search is over finish its root.
+    private void AdvanceBeams(BeamSearchGroup group, List<Request> finished)
+    {
+        var retired = group.Live.ToArray();
+        foreach (var (parent, child) in group.Advance())
+        {
+            _kv.Fork(parent.Id.Value, child.Id.Value);
+            if (parent.Status == RequestStatus.Running)
+            {
+                child.Status = RequestStatus.Running;
+                _running.Add(child);
+            }
+            else
+            {
+                // the parent was preempted: the child recomputes from nothing (its table is empty too)
+                child.Status = RequestStatus.Waiting;
+                _waiting.AddFirst(child);
+            }
+        }
+        foreach (var parent in retired)
+        {
+            if (!_running.Remove(parent))
+            {
+                _waiting.Remove(parent);
+            }
+            Finish(parent, FinishReason.Stop);
+        }
+        if (group.IsDone)
+        {
+            finished.Add(group.Root!);
+        }
+    }
+
+    private bool PreemptIdleBeam()
+    {
+        for (var i = _running.Count - 1; i >= 0; i--)
+        {
+            var request = _running[i];
+            if (request.BeamGroup is not null && request.NumComputedTokens == request.NumTokens)
+            {
+                _running.RemoveAt(i);
+                _kv.Free(request.Id.Value);
+                request.NumComputedTokens = 0;
+                request.Status = RequestStatus.Waiting;
+                // behind the sibling it makes room for
+                _waiting.AddLast(request);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void Preempt(Request request)

@@ -1,12 +1,15 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Engine.Generation;
+using Engine.Lora;
 using Engine.Model;
 using Engine.Sampling;
 using Engine.Scheduling;
 using Engine.Tokenization;
+using Loader.Adapters;
 
 namespace Server.Cli;
 
@@ -25,41 +28,72 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Sampler seed.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "CPU threads; 0 means every core.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of streaming text." };
-        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json };
+        var lora = new Option<string?>("--lora") { Description = "PEFT LoRA adapter directory to run over the model." };
+        var multiplier = new Option<float>("--multiplier") { Description = "Scales the LoRA adapter's delta (W + M · alpha/r · B·A).", DefaultValueFactory = _ => 1f };
+        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json, lora, multiplier };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new GenerateOptions(
                 parse.GetValue(model), parse.GetValue(prompt)!, parse.GetValue(maxTokens), parse.GetValue(temperature),
-                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json));
-            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier));
+            return await RunAsync(options, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json);
+    /// <summary>The options of one <c>engine generate</c> run (null <paramref name="Model"/>: the built-in model; null <paramref name="Lora"/>: no adapter).</summary>
+    public sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora = null, float Multiplier = 1f);
 
-    private static async Task<int> RunAsync(GenerateOptions o, CancellationToken cancellationToken)
+
+    /// <summary>Runs <c>engine generate</c>: text (or one JSON object) to <paramref name="stdout"/>, notices and errors to <paramref name="stderr"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(GenerateOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
         if (o.MaxTokens <= 0)
         {
-            await Console.Error.WriteLineAsync("--max-tokens must be positive.").ConfigureAwait(false);
+            await stderr.WriteLineAsync("--max-tokens must be positive.").ConfigureAwait(false);
+            return 2;
+        }
+        if (!float.IsFinite(o.Multiplier))
+        {
+            await stderr.WriteLineAsync("--multiplier must be a finite number.").ConfigureAwait(false);
             return 2;
         }
         using var loaded = CliModel.Load(o.Model);
         if (loaded.Notice is { } notice)
         {
-            Console.Error.WriteLine(notice);
+            await stderr.WriteLineAsync(notice).ConfigureAwait(false);
         }
-        using var engine = LlmEngine.Create(loaded.Config, loaded.Weights, new EngineOptions { Threads = o.Threads, MaxNumSeqs = 1 }, loaded.Tokenizer);
+        // the engine's name for the one adapter of --lora: its folder's name, which error messages then show
+        var loraName = o.Lora is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(o.Lora));
+        var engineOptions = new EngineOptions
+        {
+            Threads = o.Threads,
+            MaxNumSeqs = 1,
+            LoraAdapters = o.Lora is null ? [] : [new LoraAdapterSpec(loraName!, o.Lora)],
+        };
+        LlmEngine engine;
+        try
+        {
+            engine = LlmEngine.Create(loaded.Config, loaded.Weights, engineOptions, loaded.Tokenizer);
+        }
+        catch (LoraFormatException e)
+        {
+            await stderr.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        using var owned = engine;
         var promptIds = loaded.Tokenizer.Encode(o.Prompt);
         var sampling = new SamplingParams { Temperature = o.Temperature, Seed = o.Seed }.Validate();
         var maxTokens = Math.Min(o.MaxTokens, loaded.Config.MaxContext + 1 - promptIds.Length);
         if (maxTokens <= 0)
         {
-            await Console.Error.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"The prompt has {promptIds.Length} tokens; the context is {loaded.Config.MaxContext}.").ConfigureAwait(false);
             return 2;
         }
-        var request = new EngineRequest(promptIds, sampling, maxTokens);
+        var request = new EngineRequest(promptIds, sampling, maxTokens) { Lora = loraName, Multiplier = o.Multiplier };
 
         var generated = new List<int>();
         var text = new StringBuilder();
@@ -77,7 +111,7 @@ public static class GenerateCommand
             finish = output.FinishReason ?? finish;
             if (!o.Json)
             {
-                Console.Write(output.Text);
+                await stdout.WriteAsync(output.Text).ConfigureAwait(false);
             }
         }
         var total = clock.Elapsed;
@@ -87,8 +121,8 @@ public static class GenerateCommand
 
         if (o.Json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var writer = new Utf8JsonWriter(stdout))
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
                 writer.WriteString("model", loaded.Config.Name);
@@ -100,12 +134,12 @@ public static class GenerateCommand
                 writer.WriteNumber("decode_tokens_per_s", Math.Round(decodePerSecond, 2));
                 writer.WriteEndObject();
             }
-            Console.WriteLine();
+            await stdout.WriteLineAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
         }
         else
         {
-            Console.WriteLine();
-            await Console.Error.WriteLineAsync(
+            await stdout.WriteLineAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync(
                 $"[{generated.Count} tokens, finish_reason={finishText}, prefill {prefillPerSecond:F1} tok/s, decode {decodePerSecond:F1} tok/s, {engine.BackendName}]").ConfigureAwait(false);
         }
         return 0;

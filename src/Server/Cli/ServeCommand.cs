@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Loader.Adapters;
 using Server.Generation;
 using Server.Hosting;
 using Server.Keys;
@@ -28,23 +29,26 @@ public static class ServeCommand
         var chatTemplate = new Option<string?>("--chat-template") { Description = "Jinja chat template file for every model." };
         var maxBody = new Option<int>("--max-body-mb") { Description = "Request body limit in MiB (413 above).", DefaultValueFactory = _ => 32 };
         var cors = new Option<string[]>("--cors-origin") { Description = "Allowed CORS origin, repeatable." };
+        var loras = new Option<string[]>("--lora") { Description = "NAME=ADAPTER_DIR@BASE, repeatable: serve a PEFT LoRA adapter over the --model BASE as NAME." };
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
         {
-            models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors,
+            models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             Dictionary<string, string> modelDirs;
+            List<LoraSetting> loraSettings;
             try
             {
                 modelDirs = ParseModels(parse.GetValue(models) ?? []);
+                loraSettings = ParseLoras(parse.GetValue(loras) ?? [], modelDirs.Count == 0 ? [EngineModelHost.BuiltinName] : modelDirs.Keys);
             }
             catch (FormatException e)
             {
                 await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
                 return 2;
             }
-            var settings = new EngineSettings(modelDirs, parse.GetValue(maxNumSeqs), parse.GetValue(kvBlocks), parse.GetValue(chatTemplate));
+            var settings = new EngineSettings(modelDirs, parse.GetValue(maxNumSeqs), parse.GetValue(kvBlocks), parse.GetValue(chatTemplate)) { Loras = loraSettings };
             var options = new ServerOptions
             {
                 Host = parse.GetValue(host)!,
@@ -53,7 +57,17 @@ public static class ServeCommand
                 CorsOrigins = parse.GetValue(cors) ?? [],
             };
             var keys = parse.GetValue(keysDb) is { } path ? new SqliteKeyStore(path) : null;
-            var modelHost = HostFactory(settings);
+            IModelHost modelHost;
+            try
+            {
+                modelHost = HostFactory(settings);
+            }
+            catch (LoraFormatException e)
+            {
+                // a bad adapter is the operator's input: say which file and tensor, no stack trace
+                await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
             using var owned = modelHost as IDisposable;
             await using var app = ServerApp.Build(options, modelHost, keys);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -75,6 +89,29 @@ public static class ServeCommand
                 throw new FormatException($"--model '{spec}' must look like NAME=DIR.");
             if (!result.TryAdd(spec[..eq], spec[(eq + 1)..]))
                 throw new FormatException($"--model name '{spec[..eq]}' is given twice.");
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Parses repeated <c>NAME=ADAPTER_DIR@BASE</c> values (the last <c>@</c> ends the directory). Names must be
+    /// unique and differ from every model name; BASE must be one of <paramref name="modelNames"/>.
+    /// </summary>
+    public static List<LoraSetting> ParseLoras(IEnumerable<string> specs, IReadOnlyCollection<string> modelNames)
+    {
+        var result = new List<LoraSetting>();
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            var at = spec.LastIndexOf('@');
+            if (eq <= 0 || at <= eq + 1 || at == spec.Length - 1)
+                throw new FormatException($"--lora '{spec}' must look like NAME=ADAPTER_DIR@BASE.");
+            var (name, directory, baseModel) = (spec[..eq], spec[(eq + 1)..at], spec[(at + 1)..]);
+            if (!modelNames.Contains(baseModel))
+                throw new FormatException($"--lora '{name}': base model '{baseModel}' is not served (models: {string.Join(", ", modelNames)}).");
+            if (modelNames.Contains(name) || result.Any(l => l.Name == name))
+                throw new FormatException($"--lora name '{name}' is already taken.");
+            result.Add(new LoraSetting(name, directory, baseModel));
         }
         return result;
     }

@@ -7,4 +7,9 @@ namespace Server.Contracts;
 public sealed record CompletionChoice(
     int Index, string Text, CompletionLogprobs? Logprobs, string? FinishReason, StopReason? StopReason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Seed,
-    IReadOnlyList<int> Tokens);
+    IReadOnlyList<int> Tokens)
+{
+    /// <summary>api.md §4.6, only when the request asked for <c>prompt_logprobs</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Dictionary<string, PromptLogprobEntry>?>? PromptLogprobs { get; init; }
+}

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Engine.Generation;
+using Engine.Lora;
 using Engine.Sampling;
 using Server.Hosting;
 using EngineFinish = Engine.Scheduling.FinishReason;
@@ -7,7 +8,9 @@ using EngineFinish = Engine.Scheduling.FinishReason;
 namespace Server.Generation;
 
 /// <summary>
-/// The real engine behind <see cref="IModelHost"/>: one <see cref="LoadedModel"/> per served name. Requests arrive
+/// The real engine behind <see cref="IModelHost"/>: one <see cref="LoadedModel"/> per base model, and one card per
+/// LoRA adapter its engine serves (<c>parent</c> = the base), so base and adapter requests share the base's engine
+/// and its forward steps (the engine runs them merged or unmerged, per step). Requests arrive
 /// with the <see cref="SamplingParams"/> the server parsed; what the engine still refuses (beam search, a prompt past
 /// the context) becomes <see cref="GenerationRejectedException"/> (400), and engine outputs become <see cref="GenerationChunk"/>s.
 /// </summary>
@@ -17,15 +20,36 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     public const string BuiltinName = Engine.Model.BuiltinModel.Name;
 
     private readonly Dictionary<string, LoadedModel> _models;
+    // served LoRA name → the base model whose engine holds the adapter under that name
+    private readonly Dictionary<string, LoadedModel> _loras = new(StringComparer.Ordinal);
 
+    /// <summary>Serves each model and, as its own card, every LoRA adapter of the model's engine (<see cref="LlmEngine.LoraNames"/>).</summary>
     public EngineModelHost(IEnumerable<LoadedModel> models)
     {
         ArgumentNullException.ThrowIfNull(models);
         _models = models.ToDictionary(m => m.Card.Id, StringComparer.Ordinal);
-        Models = [.. _models.Values.Select(m => m.Card)];
+        var cards = new List<ServedModel>();
+        foreach (var model in _models.Values)
+        {
+            cards.Add(model.Card);
+            foreach (var lora in model.Engine.LoraNames)
+            {
+                if (_models.ContainsKey(lora) || !_loras.TryAdd(lora, model))
+                {
+                    throw new ArgumentException($"The LoRA name '{lora}' is already a served model name.", nameof(models));
+                }
+                // api.md §5: root = the base model's path, parent = the base model's id
+                cards.Add(model.Card with { Id = lora, Parent = model.Card.Id });
+            }
+        }
+        Models = cards;
     }
 
-    /// <summary>Loads every <c>--model NAME=DIR</c> of <paramref name="settings"/>, or the built-in model when there is none.</summary>
+    /// <summary>
+    /// Loads every <c>--model NAME=DIR</c> of <paramref name="settings"/>, or the built-in model when there is none,
+    /// each with the <c>--lora</c> adapters naming it as their base. Throws <see cref="Loader.Adapters.LoraFormatException"/>
+    /// naming the adapter, file and tensor when an adapter does not fit its base.
+    /// </summary>
     public static EngineModelHost Load(EngineSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -41,13 +65,18 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         var loaded = new List<LoadedModel>();
         try
         {
+            HashSet<string> bases = settings.Models.Count == 0 ? [BuiltinName] : [.. settings.Models.Keys];
+            if (settings.Loras.FirstOrDefault(l => !bases.Contains(l.BaseModel)) is { } orphan)
+            {
+                throw new ArgumentException($"--lora '{orphan.Name}' names base model '{orphan.BaseModel}', which is not served.", nameof(settings));
+            }
             if (settings.Models.Count == 0)
             {
-                loaded.Add(LoadedModel.Load(BuiltinName, null, options, settings.ChatTemplatePath));
+                loaded.Add(LoadedModel.Load(BuiltinName, null, WithLoras(options, settings, BuiltinName), settings.ChatTemplatePath));
             }
             foreach (var (name, directory) in settings.Models)
             {
-                loaded.Add(LoadedModel.Load(name, directory, options, settings.ChatTemplatePath));
+                loaded.Add(LoadedModel.Load(name, directory, WithLoras(options, settings, name), settings.ChatTemplatePath));
             }
             return new EngineModelHost(loaded);
         }
@@ -57,6 +86,11 @@ public sealed class EngineModelHost : IModelHost, IDisposable
             throw;
         }
     }
+
+    private static EngineOptions WithLoras(EngineOptions options, EngineSettings settings, string baseModel) => options with
+    {
+        LoraAdapters = [.. settings.Loras.Where(l => l.BaseModel == baseModel).Select(l => new LoraAdapterSpec(l.Name, l.Directory))],
+    };
 
     public IReadOnlyList<ServedModel> Models { get; }
 
@@ -94,7 +128,13 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var model = Get(request.Model);
         // the server resolved min_tokens against the prompt (min_total_tokens), as it did max_tokens
-        var engineRequest = new EngineRequest(request.PromptTokenIds, request.Sampling with { MinTokens = request.MinTokens }, request.MaxTokens);
+        // a LoRA name runs its adapter × multiplier on the base's engine; a base model ignores multiplier (api.md §11.3)
+        var lora = _loras.ContainsKey(request.Model) ? request.Model : null;
+        var engineRequest = new EngineRequest(request.PromptTokenIds, request.Sampling with { MinTokens = request.MinTokens }, request.MaxTokens)
+        {
+            Lora = lora,
+            Multiplier = lora is null ? 1f : (float)request.Multiplier,
+        };
         var outputs = model.Engine.GenerateAsync(engineRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (outputs.ConfigureAwait(false))
         {
@@ -141,11 +181,17 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         StopReason? stopReason = output.StopString is { } text ? StopReason.OfText(text)
             : output.StopTokenId is { } id ? StopReason.OfToken(id)
             : null;
-        return new GenerationChunk(output.Choice, output.Text, output.TokenIds, logprobs, finish, stopReason, output.Seed);
+        return new GenerationChunk(output.Choice, output.Text, output.TokenIds, logprobs, finish, stopReason, output.Seed)
+        {
+            PromptLogprobs = output.PromptLogprobs?.Select(p => p is null ? null
+                : new PromptTokenLogprob(p.TokenId, p.Logprob, p.Rank, [.. p.Top.Select(t => new TopLogprob(t.TokenId, t.Logprob))])).ToArray(),
+        };
     }
 
     private LoadedModel Get(string model) =>
-        _models.TryGetValue(model, out var loaded) ? loaded : throw new ArgumentException($"Unknown model '{model}'.", nameof(model));
+        _models.TryGetValue(model, out var loaded) || _loras.TryGetValue(model, out loaded)
+            ? loaded
+            : throw new ArgumentException($"Unknown model '{model}'.", nameof(model));
 
     public void Dispose()
     {

@@ -11,4 +11,8 @@ namespace Server.Generation;
 /// <param name="Seed">The seed this choice uses (reported to Friendli clients), or null if unknown.</param>
 public sealed record GenerationChunk(
     int Choice, string Text, IReadOnlyList<int> TokenIds, IReadOnlyList<TokenLogprob>? Logprobs,
-    string? FinishReason, StopReason? StopReason, long? Seed);
+    string? FinishReason, StopReason? StopReason, long? Seed)
+{
+    /// <summary>On a choice's first chunk when prompt logprobs were asked: one entry per prompt token, the first null.</summary>
+    public IReadOnlyList<PromptTokenLogprob?>? PromptLogprobs { get; init; }
+}

@@ -6,4 +6,8 @@ namespace Server.Hosting;
 /// <param name="KvBlocks">KV-cache blocks to allocate, or null to size from free memory.</param>
 /// <param name="ChatTemplatePath">A Jinja file overriding every model's chat template, or null.</param>
 public sealed record EngineSettings(
-    IReadOnlyDictionary<string, string> Models, int? MaxNumSeqs, int? KvBlocks, string? ChatTemplatePath);
+    IReadOnlyDictionary<string, string> Models, int? MaxNumSeqs, int? KvBlocks, string? ChatTemplatePath)
+{
+    /// <summary>LoRA adapters served over the models above (each base runs its adapters in one engine).</summary>
+    public IReadOnlyList<LoraSetting> Loras { get; init; } = [];
+}

@@ -40,7 +40,10 @@ public sealed class ChatHandler(
         var writer = new ChatWriter(id, time.GetUtcNow().ToUnixTimeSeconds(), model.Id, role, echo, fields,
             promptIds.Count, new LogprobFormatter(host, model.Id, sampling.Detokenize));
         var run = new GenerationRun(host, metrics, [request]);
-        if (fields.Stream)
+        // best_of > n and beam search cannot stream: one event with the whole response, then [DONE] (api.md §8.1)
+        if (fields.Stream && !sampling.CanStream)
+            await writer.WholeAsync(http, run, asEvent: true).ConfigureAwait(false);
+        else if (fields.Stream)
             await writer.StreamAsync(http, run).ConfigureAwait(false);
         else
             await writer.WholeAsync(http, run).ConfigureAwait(false);

@@ -12,7 +12,8 @@ public sealed class ChatWriter(
 {
     private const string ChunkObject = "chat.completion.chunk";
 
-    public async Task WholeAsync(HttpContext http, GenerationRun run)
+    /// <param name="asEvent">Send the response as the one SSE event of a request that cannot stream, then [DONE].</param>
+    public async Task WholeAsync(HttpContext http, GenerationRun run, bool asEvent = false)
     {
         var states = new ChoiceState[fields.N];
         for (var i = 0; i < states.Length; i++) states[i] = new ChoiceState();
@@ -30,7 +31,18 @@ public sealed class ChatWriter(
             completionTokens += s.TokenIds.Count;
         }
         var response = new ChatCompletionResponse(id, "chat.completion", created, model, choices,
-            Usage.Of(promptTokens, completionTokens), null);
+            Usage.Of(promptTokens, completionTokens), null)
+        {
+            // one prompt for every choice: its logprobs go at the top level (api.md §4.6)
+            PromptLogprobs = fields.Sampling.PromptLogprobs is int k && states[0].PromptLogprobs is { } prompt ? logprobs.Prompt(prompt, k) : null,
+        };
+        if (asEvent)
+        {
+            var sse = new SseWriter(http.Response);
+            await sse.WriteAsync(response, ServerJsonContext.Relaxed.ChatCompletionResponse, http.RequestAborted).ConfigureAwait(false);
+            await sse.WriteDoneAsync(http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
         await http.Response.WriteAsJsonAsync(response, ServerJsonContext.Relaxed.ChatCompletionResponse, contentType: null, http.RequestAborted)
             .ConfigureAwait(false);
     }

@@ -18,12 +18,15 @@ public sealed class ChoiceState
 
     public long? Seed { get; private set; }
 
+    public IReadOnlyList<PromptTokenLogprob?>? PromptLogprobs { get; private set; }
+
     public void Add(GenerationChunk chunk)
     {
         Text.Append(chunk.Text);
         TokenIds.AddRange(chunk.TokenIds);
         if (chunk.Logprobs is not null) Logprobs.AddRange(chunk.Logprobs);
         Seed ??= chunk.Seed;
+        PromptLogprobs ??= chunk.PromptLogprobs;
         if (chunk.FinishReason is not null)
         {
             FinishReason = chunk.FinishReason;

@@ -26,20 +26,28 @@ public sealed class CompletionHandler(
         using var lease = admission.Admit(http, preamble.Caller, model.Id);
         var id = ResponseIds.New("cmpl", fields.RequestId);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
+        // echo with logprobs prepends the prompt's logprobs: prompt_logprobs computed with k = logprobs (api.md §6.4)
+        var echoLogprobs = fields.Echo && fields.Logprobs is not null;
+        var engineSampling = echoLogprobs ? sampling with { PromptLogprobs = Math.Max(sampling.PromptLogprobs ?? 0, fields.Logprobs!.Value) } : sampling;
+        // max_tokens = 0 with echo returns the prompt only: nothing is generated, unless its logprobs are wanted, which
+        // takes one forward pass (one hidden token, neither returned nor counted)
+        var promptOnly = lengths.Max(l => l.Max) == 0;
         var requests = new GenerationRequest[prompts.Count];
         var promptTokens = 0;
         for (var p = 0; p < prompts.Count; p++)
         {
-            requests[p] = new GenerationRequest($"{id}-{p}", model.Id, prompts[p].TokenIds, lengths[p].Max, lengths[p].Min,
-                fields.Multiplier, sampling, fields.Priority);
+            requests[p] = new GenerationRequest($"{id}-{p}", model.Id, prompts[p].TokenIds, promptOnly ? 1 : lengths[p].Max, lengths[p].Min,
+                fields.Multiplier, engineSampling, fields.Priority);
             promptTokens += prompts[p].TokenIds.Count;
         }
         metrics.AddPromptTokens(promptTokens);
-        // max_tokens = 0 with echo returns the prompt only, generating nothing (api.md §6.4).
-        var run = new GenerationRun(host, metrics, lengths.Max(l => l.Max) == 0 ? [] : requests);
+        var run = new GenerationRun(host, metrics, promptOnly && !echoLogprobs ? [] : requests);
         var logprobs = new LogprobFormatter(host, model.Id, sampling.Detokenize);
-        var writer = new CompletionWriter(id, created, model.Id, prompts, fields, logprobs);
-        if (fields.Stream)
+        var writer = new CompletionWriter(id, created, model.Id, prompts, fields, logprobs, promptOnly);
+        // best_of > n and beam search cannot stream: one event with the whole response, then [DONE] (api.md §8.1)
+        if (fields.Stream && !sampling.CanStream)
+            await writer.WholeAsync(http, run, promptTokens, asEvent: true).ConfigureAwait(false);
+        else if (fields.Stream)
             await writer.StreamAsync(http, run, promptTokens).ConfigureAwait(false);
         else
             await writer.WholeAsync(http, run, promptTokens).ConfigureAwait(false);

@@ -6,8 +6,10 @@ using Server.Streaming;
 namespace Server.Serving;
 
 /// <summary>Turns the merged chunks of a completion run into the whole response or SSE chunks (api.md §6.3, §8.2).</summary>
+/// <param name="promptOnly">max_tokens = 0 with echo: each choice is the prompt alone (any generated token is hidden).</param>
 public sealed class CompletionWriter(
-    string id, long created, string model, IReadOnlyList<TokenizedPrompt> prompts, GenerationFields fields, LogprobFormatter logprobs)
+    string id, long created, string model, IReadOnlyList<TokenizedPrompt> prompts, GenerationFields fields, LogprobFormatter logprobs,
+    bool promptOnly = false)
 {
     private const string Object = "text_completion";
 
@@ -15,7 +17,8 @@ public sealed class CompletionWriter(
 
     private TokenizedPrompt PromptOf(int index) => prompts[index / fields.N];
 
-    public async Task WholeAsync(HttpContext http, GenerationRun run, int promptTokens)
+    /// <param name="asEvent">Send the response as the one SSE event of a request that cannot stream, then [DONE].</param>
+    public async Task WholeAsync(HttpContext http, GenerationRun run, int promptTokens, bool asEvent = false)
     {
         var states = new ChoiceState[Choices];
         for (var i = 0; i < states.Length; i++) states[i] = new ChoiceState();
@@ -29,11 +32,24 @@ public sealed class CompletionWriter(
             var s = states[i];
             var echo = fields.Echo ? PromptOf(i).Text : string.Empty;
             var offset = echo.Length;
-            choices[i] = new CompletionChoice(i, echo + s.Text, fields.Logprobs is null ? null : logprobs.Completion(s.Logprobs, ref offset),
-                s.FinishReason ?? "length", s.StopReason, s.Seed, s.TokenIds);
-            completionTokens += s.TokenIds.Count;
+            var echoed = Echoed(i, s.PromptLogprobs, ref offset);
+            var generated = fields.Logprobs is null || promptOnly ? null : logprobs.Completion(s.Logprobs, ref offset);
+            choices[i] = new CompletionChoice(i, echo + (promptOnly ? string.Empty : s.Text),
+                echoed is null ? generated : LogprobFormatter.Concat(echoed, generated),
+                promptOnly ? "length" : s.FinishReason ?? "length", promptOnly ? null : s.StopReason, s.Seed, promptOnly ? [] : s.TokenIds)
+            {
+                PromptLogprobs = fields.Sampling.PromptLogprobs is int k && s.PromptLogprobs is { } prompt ? logprobs.Prompt(prompt, k) : null,
+            };
+            completionTokens += promptOnly ? 0 : s.TokenIds.Count;
         }
         var response = new CompletionResponse(id, Object, created, model, choices, Usage.Of(promptTokens, completionTokens), null);
+        if (asEvent)
+        {
+            var sse = new SseWriter(http.Response);
+            await sse.WriteAsync(response, ServerJsonContext.Relaxed.CompletionResponse, http.RequestAborted).ConfigureAwait(false);
+            await sse.WriteDoneAsync(http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
         await http.Response.WriteAsJsonAsync(response, ServerJsonContext.Relaxed.CompletionResponse, contentType: null, http.RequestAborted).ConfigureAwait(false);
     }
 
@@ -45,28 +61,35 @@ public sealed class CompletionWriter(
         var offsets = new int[Choices];
         var started = new bool[Choices];
         var finished = new bool[Choices];
+        var promptLogprobs = new IReadOnlyList<Generation.PromptTokenLogprob?>?[Choices];
         await sse.StartAsync(ct).ConfigureAwait(false);
         try
         {
             await foreach (var item in run.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 var (i, chunk) = (item.Index, item.Chunk);
+                promptLogprobs[i] ??= chunk.PromptLogprobs;
+                // max_tokens = 0: the hidden token only brought the prompt's logprobs
+                if (promptOnly) continue;
                 tokens[i] += chunk.TokenIds.Count;
                 var text = chunk.Text;
+                CompletionLogprobs? echoed = null;
                 if (!started[i])
                 {
                     started[i] = true;
-                    // The first chunk of each choice carries the echoed prompt (api.md §6.4).
+                    // The first chunk of each choice carries the echoed prompt (api.md §6.4), and its logprobs.
                     if (fields.Echo)
                     {
                         text = PromptOf(i).Text + text;
                         offsets[i] = PromptOf(i).Text.Length;
+                        echoed = Echoed(i, chunk.PromptLogprobs, ref offsets[i]);
                     }
                 }
                 finished[i] |= chunk.FinishReason is not null;
                 // Empty deltas are not sent, except a final chunk (api.md §8.2).
                 if (text.Length == 0 && chunk.TokenIds.Count == 0 && chunk.FinishReason is null) continue;
                 var lp = fields.Logprobs is null || chunk.Logprobs is null ? null : logprobs.Completion(chunk.Logprobs, ref offsets[i]);
+                lp = echoed is null ? lp : LogprobFormatter.Concat(echoed, lp);
                 var choice = new CompletionChunkChoice(i, text, lp, chunk.FinishReason, chunk.StopReason,
                     chunk.TokenIds.Count == 1 ? chunk.TokenIds[0] : null);
                 await sse.WriteAsync(Chunk([choice], RunningUsage(i, tokens[i])), ServerJsonContext.Relaxed.CompletionChunk, ct).ConfigureAwait(false);
@@ -76,7 +99,9 @@ public sealed class CompletionWriter(
                 if (finished[i]) continue;
                 // Only with max_tokens = 0 and echo: the prompt alone, finishing for length.
                 var text = fields.Echo && !started[i] ? PromptOf(i).Text : string.Empty;
-                await sse.WriteAsync(Chunk([new CompletionChunkChoice(i, text, null, "length", null, null)], RunningUsage(i, tokens[i])),
+                var offset = 0;
+                var lp = fields.Echo && !started[i] ? Echoed(i, promptLogprobs[i], ref offset) : null;
+                await sse.WriteAsync(Chunk([new CompletionChunkChoice(i, text, lp, "length", null, null)], RunningUsage(i, tokens[i])),
                     ServerJsonContext.Relaxed.CompletionChunk, ct).ConfigureAwait(false);
             }
             if (fields.IncludeUsage)
@@ -95,6 +120,14 @@ public sealed class CompletionWriter(
 
         Usage? RunningUsage(int choice, int generated) =>
             fields.ContinuousUsage ? Usage.Of(PromptOf(choice).TokenIds.Count, generated) : null;
+    }
+
+    // The echoed prompt's logprobs when echo and logprobs are both asked; offsets then count from the prompt's first token.
+    private CompletionLogprobs? Echoed(int choice, IReadOnlyList<Generation.PromptTokenLogprob?>? prompt, ref int offset)
+    {
+        if (!fields.Echo || fields.Logprobs is not int k || prompt is null) return null;
+        offset = 0;
+        return logprobs.EchoedPrompt(PromptOf(choice).TokenIds, prompt, k, ref offset);
     }
 
     private CompletionChunk Chunk(IReadOnlyList<CompletionChunkChoice> choices, Usage? usage) =>

@@ -37,6 +37,68 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
         return new CompletionLogprobs(tokens, values, tops, offsets);
     }
 
+    /// <summary>
+    /// The echoed prompt in the completions form (api.md §6.4): one entry per prompt token, the first with a null
+    /// logprob and top dict (nothing precedes it), the others with their logprob and <paramref name="k"/> best
+    /// alternatives plus the token itself.
+    /// </summary>
+    public CompletionLogprobs EchoedPrompt(IReadOnlyList<int> promptIds, IReadOnlyList<PromptTokenLogprob?> entries, int k, ref int textOffset)
+    {
+        var tokens = new string[promptIds.Count];
+        var values = new float?[promptIds.Count];
+        var tops = new Dictionary<string, float>?[promptIds.Count];
+        var offsets = new int[promptIds.Count];
+        for (var i = 0; i < promptIds.Count; i++)
+        {
+            tokens[i] = Text(promptIds[i]);
+            if (i < entries.Count && entries[i] is { } e)
+            {
+                values[i] = Safe(e.Logprob);
+                var top = new Dictionary<string, float>(StringComparer.Ordinal);
+                for (var j = 0; j < e.Top.Count && j < k; j++) top.TryAdd(Text(e.Top[j].TokenId), Safe(e.Top[j].Logprob));
+                top.TryAdd(tokens[i], Safe(e.Logprob));
+                tops[i] = top;
+            }
+            offsets[i] = textOffset;
+            textOffset += tokens[i].Length;
+        }
+        return new CompletionLogprobs(tokens, values, tops, offsets);
+    }
+
+    /// <summary>Two runs of tokens back to back (the echoed prompt, then the generated tokens).</summary>
+    public static CompletionLogprobs Concat(CompletionLogprobs first, CompletionLogprobs? second) => second is null ? first : new(
+        [.. first.Tokens, .. second.Tokens], [.. first.TokenLogprobs, .. second.TokenLogprobs],
+        [.. first.TopLogprobs, .. second.TopLogprobs], [.. first.TextOffset, .. second.TextOffset]);
+
+    /// <summary>
+    /// <c>prompt_logprobs</c> (api.md §4.6): null for the first position, then the prompt token and the
+    /// <paramref name="k"/> best alternatives keyed by id, each with its logprob, rank and text.
+    /// </summary>
+    public List<Dictionary<string, PromptLogprobEntry>?> Prompt(IReadOnlyList<PromptTokenLogprob?> entries, int k)
+    {
+        var result = new List<Dictionary<string, PromptLogprobEntry>?>(entries.Count);
+        foreach (var e in entries)
+        {
+            if (e is null)
+            {
+                result.Add(null);
+                continue;
+            }
+            var position = new Dictionary<string, PromptLogprobEntry>(StringComparer.Ordinal)
+            {
+                [e.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new(Safe(e.Logprob), e.Rank, Text(e.TokenId)),
+            };
+            for (var j = 0; j < e.Top.Count && j < k; j++)
+            {
+                // the alternatives are sorted by logprob descending: rank j + 1
+                position.TryAdd(e.Top[j].TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    new(Safe(e.Top[j].Logprob), j + 1, Text(e.Top[j].TokenId)));
+            }
+            result.Add(position);
+        }
+        return result;
+    }
+
     /// <summary>Chat form with exactly the engine's top list (<paramref name="topCount"/> entries at most).</summary>
     public ChatLogprobs Chat(IReadOnlyList<TokenLogprob> entries, int topCount)
     {

@@ -41,4 +41,47 @@ public sealed class LoraExecutionPolicyTests
     {
         Assert.Throws<ArgumentException>(() => _policy.Decide([1, 1], [1f]));
     }
+
+    [Fact]
+    public void Next_MergesANewPair_OnlyAfterMergeAfterStepsUniformSteps()
+    {
+        var policy = new LoraExecutionPolicy(mergeAfterSteps: 3);
+        var merged = new LoraExecution(LoraExecutionMode.Merged, 0, 2f);
+
+        Assert.Equal(
+            [LoraExecution.Unmerged, LoraExecution.Unmerged, merged, merged],
+            Enumerable.Range(0, 4).Select(_ => policy.Next([0, 0], [2f, 2f])));
+    }
+
+    [Fact]
+    public void Next_ReturnsToTheHeldPairAtOnce_AfterMixedOrBaseSteps()
+    {
+        var policy = new LoraExecutionPolicy(mergeAfterSteps: 2);
+        _ = policy.Next([0], [2f]);
+        Assert.Equal(LoraExecutionMode.Merged, policy.Next([0], [2f]).Mode);
+
+        Assert.Equal(LoraExecution.Unmerged, policy.Next([0, -1], [2f, 0f]));
+        Assert.Equal(LoraExecution.Base, policy.Next([-1], [0f]));
+        Assert.Equal(new LoraExecution(LoraExecutionMode.Merged, 0, 2f), policy.Next([0], [2f]));
+    }
+
+    [Fact]
+    public void Next_RestartsTheCount_WhenTheUniformPairChangesOrTheStreakBreaks()
+    {
+        var policy = new LoraExecutionPolicy(mergeAfterSteps: 2);
+
+        Assert.Equal(LoraExecution.Unmerged, policy.Next([0], [2f]));
+        Assert.Equal(LoraExecution.Unmerged, policy.Next([0], [4f]));        // another multiplier: a new pair
+        Assert.Equal(LoraExecution.Unmerged, policy.Next([0, 1], [4f, 1f])); // mixed: the streak breaks
+        Assert.Equal(LoraExecution.Unmerged, policy.Next([0], [4f]));
+        Assert.Equal(new LoraExecution(LoraExecutionMode.Merged, 0, 4f), policy.Next([0], [4f]));
+    }
+
+    [Fact]
+    public void Next_NeverMerges_WhenMergingIsNotAllowed()
+    {
+        var policy = new LoraExecutionPolicy(allowMerged: false, mergeAfterSteps: 1);
+
+        Assert.All(Enumerable.Range(0, 3).Select(_ => policy.Next([1], [1f])), d => Assert.Equal(LoraExecution.Unmerged, d));
+    }
 }

@@ -40,6 +40,14 @@ public sealed unsafe class CpuBackend : IBackend
         return weight;
     }
 
+    public void ReleaseWeight(IDeviceWeight weight)
+    {
+        if (weight is CpuWeight cpu && _weights.Remove(cpu))
+        {
+            cpu.Dispose();
+        }
+    }
+
     public IDeviceBuffer AllocateBuffer(int maxRows, int cols)
     {
         _scratchRow = _scratchRow.Length >= cols ? _scratchRow : new float[cols];
@@ -240,11 +248,11 @@ public sealed unsafe class CpuBackend : IBackend
         }
     }
 
-    public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, IDeviceBuffer output)
+    public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output)
     {
         var input = (CpuBuffer)x;
         var result = (CpuBuffer)output;
-        var indices = batch.LogitsIndices;
+        var indices = batch.LogitsIndices.Slice(first, count);
         for (var i = 0; i < indices.Length; i++)
         {
             input.Row(indices[i]).CopyTo(result.Row(i));

@@ -35,4 +35,14 @@ internal sealed class CpuKvCache : IDeviceKvCache
     public float[][] Keys { get; }
 
     public float[][] Values { get; }
+
+    public void CopyBlock(int source, int destination)
+    {
+        var width = BlockSize * SlotWidth;
+        for (var l = 0; l < NumLayers; l++)
+        {
+            Keys[l].AsSpan(source * width, width).CopyTo(Keys[l].AsSpan(destination * width, width));
+            Values[l].AsSpan(source * width, width).CopyTo(Values[l].AsSpan(destination * width, width));
+        }
+    }
 }
