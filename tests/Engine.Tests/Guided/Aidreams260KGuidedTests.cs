@@ -45,6 +45,23 @@ public sealed class Aidreams260KGuidedTests
     }
 
     [Fact]
+    public async Task BeamSearch_UnderAGuidedChoice_ReturnsOnlyChoices()
+    {
+        // beams fork and share one sampler, so the guided state replays each beam's own history
+        using var engine = LlmEngine.Create(Checkpoint.Value.Config, Checkpoint.Value.Weights, new EngineOptions { Threads = 2, MaxNumSeqs = 8 }, AidreamsTokenizer.Value);
+        string[] choices = ["a calm sea", "a wild sea", "the cat", "the dog barked"];
+        var sampling = new SamplingParams { Temperature = 0f, N = 3, BestOf = 4, UseBeamSearch = true, GuidedChoice = choices }.Validate();
+        var texts = new Dictionary<int, string>();
+        await foreach (var output in engine.GenerateAsync(new EngineRequest(AidreamsTokenizer.Value.Encode("I dreamed of"), sampling, 30)))
+        {
+            texts[output.Choice] = texts.GetValueOrDefault(output.Choice, "") + output.Text;
+        }
+        // (several beams may spell the same choice with different tokenizations)
+        Assert.Equal(3, texts.Count);
+        Assert.All(texts.Values, t => Assert.Contains(t, choices));
+    }
+
+    [Fact]
     public async Task GuidedRegex_OnTheRealModel_MatchesFully()
     {
         var (text, _) = await Generate(new SamplingParams { GuidedRegex = "(Once|A) [a-z]+ (cat|dog)\\.", Temperature = 0.7f, Seed = 5 }, "Pixels", 60);
