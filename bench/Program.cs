@@ -8,6 +8,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.CpuForward.CpuForwardBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
     ["generation-features"] = ("beam search and prompt logprobs cost beside best_of sampling, greedy and a plain prefill", Bench.Generation.GenerationFeaturesBench.Run),
+    ["guided"] = ("guided decoding: vocabulary prep, constraint compile, per-step mask (json_object, schema, regex)", Bench.Guided.GuidedBench.Run),
     ["lora"] = ("LoRA decode tok/s of 8 sequences: base, merged, unmerged one adapter, unmerged mixed adapters; cost of one merge", Bench.Lora.LoraBench.Run),
     ["safetensors-load"] = ("safetensors load throughput (mapped, converted, streamed) beside cat > /dev/null", Bench.Loader.SafetensorsLoadBench.Run),
     ["server-load"] = ("N concurrent streaming clients against a running server: TTFT, inter-token latency, req/s, tok/s", Bench.Server.ServerLoadSuite.Run),
