@@ -1,4 +1,4 @@
 namespace Server.Contracts;
 
-/// <summary>The reply message; <see cref="ToolCalls"/> stays empty until a tool parser exists.</summary>
+/// <summary>The reply message; <see cref="ToolCalls"/> holds the calls of a tool reply (api.md §7.6), else is empty.</summary>
 public sealed record ChatResponseMessage(string Role, string? Content, IReadOnlyList<ChatToolCall> ToolCalls);

@@ -20,4 +20,7 @@ public sealed record ServerOptions
 
     /// <summary>Allowed CORS origins; empty = CORS off.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>Tool-call parser for <c>tool_choice: "auto"</c> (only <c>hermes</c>); null = auto tool choice off.</summary>
+    public string? ToolCallParser { get; init; }
 }

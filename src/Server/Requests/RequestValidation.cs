@@ -18,16 +18,19 @@ public static class RequestValidation
     {
         try
         {
-            return SamplingParams.FromJson(body, new SamplingLimits
-            {
-                VocabSize = model.VocabSize, MaxLogprobs = options.MaxLogprobs, MaxN = options.MaxN,
-            });
+            return SamplingParams.FromJson(body, Limits(model, options));
         }
         catch (SamplingParamsException e)
         {
             throw new RequestValidationException(e.Field, e.Message);
         }
     }
+
+    /// <summary>The engine's validation limits for <paramref name="model"/> under the server's options.</summary>
+    public static SamplingLimits Limits(ServedModel model, ServerOptions options) => new()
+    {
+        VocabSize = model.VocabSize, MaxLogprobs = options.MaxLogprobs, MaxN = options.MaxN,
+    };
 
     /// <summary>Token ids each in [0, <paramref name="vocabSize"/>); errors name <c>field[i]</c>.</summary>
     public static IReadOnlyList<int>? CheckIds(JsonElement body, string field, int vocabSize)

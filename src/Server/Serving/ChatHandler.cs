@@ -4,6 +4,7 @@ using Server.Generation;
 using Server.Hosting;
 using Server.Metrics;
 using Server.Requests;
+using Server.Tools;
 
 namespace Server.Serving;
 
@@ -17,6 +18,9 @@ public sealed class ChatHandler(
         using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
         var model = preamble.Model;
         var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model, options));
+        // tool_choice named/required constrains the output to tool-call JSON (api.md §7.6)
+        var tools = preamble.Validate(body => ToolRequest.Parse(body, sampling, options.ToolCallParser));
+        sampling = preamble.Validate(_ => tools.Constrain(sampling, RequestValidation.Limits(model, options)));
         var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: true, sampling));
         var render = preamble.Validate(ChatFields.Parse);
         var text = ChatFields.Render(host, model, render);
@@ -38,7 +42,7 @@ public sealed class ChatHandler(
         var echo = (fields.Echo || render.ContinueFinalMessage) && last.Role == role ? last.Content ?? string.Empty : string.Empty;
 
         var writer = new ChatWriter(id, time.GetUtcNow().ToUnixTimeSeconds(), model.Id, role, echo, fields,
-            promptIds.Count, new LogprobFormatter(host, model.Id, sampling.Detokenize));
+            promptIds.Count, new LogprobFormatter(host, model.Id, sampling.Detokenize), tools);
         var run = new GenerationRun(host, metrics, [request]);
         // best_of > n and beam search cannot stream: one event with the whole response, then [DONE] (api.md §8.1)
         if (fields.Stream && !sampling.CanStream)

@@ -2,13 +2,14 @@ using Server.Contracts;
 using Server.Errors;
 using Server.Requests;
 using Server.Streaming;
+using Server.Tools;
 
 namespace Server.Serving;
 
-/// <summary>Turns the chunks of a chat run into the whole response or SSE chunks (api.md §7.3, §8.3).</summary>
-public sealed class ChatWriter(
+/// <summary>Turns the chunks of a chat run into the whole response or SSE chunks (api.md §7.3, §7.6, §8.3).</summary>
+public sealed partial class ChatWriter(
     string id, long created, string model, string role, string echo, GenerationFields fields, int promptTokens,
-    LogprobFormatter logprobs)
+    LogprobFormatter logprobs, ToolRequest tools)
 {
     private const string ChunkObject = "chat.completion.chunk";
 
@@ -26,8 +27,9 @@ public sealed class ChatWriter(
         {
             var s = states[i];
             var lp = fields.Logprobs is int top ? logprobs.Chat(s.Logprobs, top) : null;
-            choices[i] = new ChatChoice(i, new ChatResponseMessage(role, echo + s.Text, []), lp,
-                s.FinishReason ?? "length", s.StopReason, s.Seed, s.TokenIds);
+            var reply = ToolReply.Of(tools, s.Text.ToString(), s.FinishReason ?? "length");
+            choices[i] = new ChatChoice(i, new ChatResponseMessage(role, reply.Content is null ? null : echo + reply.Content, reply.Calls), lp,
+                reply.FinishReason, s.StopReason, s.Seed, s.TokenIds);
             completionTokens += s.TokenIds.Count;
         }
         var response = new ChatCompletionResponse(id, "chat.completion", created, model, choices,
@@ -66,6 +68,11 @@ public sealed class ChatWriter(
             {
                 var (i, chunk) = (item.Index, item.Chunk);
                 tokens[i] += chunk.TokenIds.Count;
+                if (tools.Choice != ToolChoiceKind.None)
+                {
+                    await BufferToolChunkAsync(sse, i, chunk, tokens[i], ct).ConfigureAwait(false);
+                    continue;
+                }
                 if (chunk.Text.Length == 0 && chunk.TokenIds.Count == 0 && chunk.FinishReason is null) continue;
                 var lp = fields.Logprobs is int top && chunk.Logprobs is not null ? logprobs.Chat(chunk.Logprobs, top) : null;
                 var delta = chunk.Text.Length == 0 && chunk.FinishReason is not null ? new ChatDelta(null, null) : new ChatDelta(null, chunk.Text);
