@@ -156,6 +156,7 @@ public sealed class ToolChoiceEndpointTests
             }
         }
 
+        Assert.NotEmpty(names);
         var expected = whole.GetProperty("message").GetProperty("tool_calls").EnumerateArray().Select(c => c.GetProperty("function")).ToList();
         Assert.Equal(expected.Select(f => f.GetProperty("name").GetString()), names);
         Assert.Equal(expected.Select(f => f.GetProperty("arguments").GetString()), arguments);

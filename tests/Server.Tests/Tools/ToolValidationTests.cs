@@ -92,4 +92,34 @@ public sealed class ToolValidationTests
             Assert.Equal("length", choice0.GetProperty("finish_reason").GetString());
         }
     }
+
+    [Fact]
+    public async Task Auto_Streaming_WithHermesParser_SendsTheBufferedTextAsContent()
+    {
+        await using var server = await TestServer.StartAsync(options: new ServerOptions { ToolCallParser = "hermes" });
+
+        var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions",
+            $$"""{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "tools": [{{Weather}}], "tool_choice": "auto", "max_tokens": 4, "seed": 1, "stream": true}"""));
+        var events = Api.SseData(await response.Content.ReadAsStringAsync());
+
+        var content = "";
+        string? finish = null;
+        foreach (var data in events[..^1])
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(data);
+            var choice = doc.RootElement.GetProperty("choices")[0];
+            Assert.False(choice.GetProperty("delta").TryGetProperty("tool_calls", out _));
+            if (choice.GetProperty("delta").TryGetProperty("content", out var c)) content += c.GetString();
+            if (choice.GetProperty("finish_reason").ValueKind == System.Text.Json.JsonValueKind.String) finish = choice.GetProperty("finish_reason").GetString();
+        }
+        Assert.Equal("bcde", content);
+        Assert.Equal("length", finish);
+        Assert.Equal("[DONE]", events[^1]);
+    }
+
+    [Theory]
+    [InlineData("hermes", 0)]
+    [InlineData("xml", 1)]
+    public void ServeAcceptsOnlyKnownToolCallParsers(string parser, int errors) =>
+        Assert.Equal(errors, Server.Cli.EngineCli.Build().Parse(["serve", "--tool-call-parser", parser]).Errors.Count);
 }
