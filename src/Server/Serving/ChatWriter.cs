@@ -16,8 +16,7 @@ public sealed partial class ChatWriter(
     /// <param name="asEvent">Send the response as the one SSE event of a request that cannot stream, then [DONE].</param>
     public async Task WholeAsync(HttpContext http, GenerationRun run, bool asEvent = false)
     {
-        var states = new ChoiceState[fields.N];
-        for (var i = 0; i < states.Length; i++) states[i] = new ChoiceState();
+        var states = NewStates(fields.N);
         await foreach (var item in run.ReadAllAsync(http.RequestAborted).ConfigureAwait(false))
             states[item.Index].Add(item.Chunk);
 

@@ -11,9 +11,12 @@ public static class ToolCallSchemas
     /// so every element names a defined tool and its arguments fit that tool. Caveat: a <c>$ref</c> inside a
     /// tool's schema resolves against this combined document, not the tool's own.
     /// </summary>
-    public static string Required(IReadOnlyList<ToolDefinition> tools)
+    /// <param name="maxItems">At most this many calls (1 for <c>parallel_tool_calls: false</c>); null = unbounded.</param>
+    public static string Required(IReadOnlyList<ToolDefinition> tools, int? maxItems = null)
     {
-        var sb = new StringBuilder("""{"type":"array","minItems":1,"items":{"anyOf":[""");
+        var sb = new StringBuilder("""{"type":"array","minItems":1,""");
+        if (maxItems is int max) sb.Append("\"maxItems\":").Append(max).Append(',');
+        sb.Append("\"items\":{\"anyOf\":[");
         for (var i = 0; i < tools.Count; i++)
         {
             if (i > 0) sb.Append(',');

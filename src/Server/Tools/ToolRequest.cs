@@ -11,7 +11,8 @@ namespace Server.Tools;
 /// with tools means <c>"auto"</c> when a tool-call parser is configured, else <c>"none"</c> (the spec's default).
 /// </summary>
 /// <param name="FunctionName">The forced function of <see cref="ToolChoiceKind.Named"/>; null otherwise.</param>
-public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, ToolChoiceKind Choice, string? FunctionName)
+/// <param name="Parallel"><c>parallel_tool_calls</c> (default true); false limits a required reply to one call.</param>
+public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, ToolChoiceKind Choice, string? FunctionName, bool Parallel = true)
 {
     /// <summary>A function without <c>parameters</c> takes none: the only conforming arguments are <c>{}</c>.</summary>
     public const string EmptyParameters = """{"type":"object","properties":{},"additionalProperties":false}""";
@@ -43,7 +44,7 @@ public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, To
         if (kind == ToolChoiceKind.Auto && toolCallParser is null)
             throw new RequestValidationException("tool_choice",
                 "\"auto\" tool choice requires a tool-call parser: start the server with `engine serve --tool-call-parser hermes`.");
-        return new ToolRequest(tools, kind, name);
+        return new ToolRequest(tools, kind, name, JsonFields.Bool(body, "parallel_tool_calls") ?? true);
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, To
     public SamplingParams Constrain(SamplingParams sampling, SamplingLimits limits)
     {
         if (!IsForced) return sampling;
-        var schema = Choice == ToolChoiceKind.Named ? Find(FunctionName!).ParametersSchema : ToolCallSchemas.Required(Tools);
+        var schema = Choice == ToolChoiceKind.Named ? Find(FunctionName!).ParametersSchema : ToolCallSchemas.Required(Tools, Parallel ? null : 1);
         try
         {
             return (sampling with { GuidedJson = schema }).Validate(limits);

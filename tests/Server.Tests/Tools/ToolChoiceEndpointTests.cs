@@ -117,6 +117,22 @@ public sealed class ToolChoiceEndpointTests
         }
     }
 
+    [Fact]
+    public async Task RequiredChoice_WithoutParallelToolCalls_ReturnsExactlyOneCall()
+    {
+        using var host = Host();
+        await using var server = await TestServer.StartAsync(host);
+
+        for (var seed = 0; seed < 3; seed++)
+        {
+            var (status, body, _) = await Api.PostAsync(server.Client, "/v1/chat/completions",
+                Body("\"required\"", seed, stream: false).Replace("\"stream\"", "\"parallel_tool_calls\": false, \"stream\"", StringComparison.Ordinal));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(1, body.GetProperty("choices")[0].GetProperty("message").GetProperty("tool_calls").GetArrayLength());
+        }
+    }
+
     [Theory]
     [InlineData("""{"type":"function","function":{"name":"get_weather"}}""")]
     [InlineData("\"required\"")]

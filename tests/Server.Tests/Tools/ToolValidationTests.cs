@@ -34,6 +34,7 @@ public sealed class ToolValidationTests
     [InlineData("\"tools\": [" + Weather + "], \"tool_choice\": \"required\", \"guided_choice\": [\"a\"]", "tools")]
     [InlineData("\"tools\": [" + Weather + "], \"response_format\": {\"type\": \"json_object\"}", "tools")]
     [InlineData("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"not\": {}}}}], \"tool_choice\": \"required\"", "tools")]
+    [InlineData("\"tools\": [" + Weather + "], \"parallel_tool_calls\": \"no\"", "parallel_tool_calls")]
     public async Task Returns400NamingTheField(string fields, string param)
     {
         await using var server = await TestServer.StartAsync();
