@@ -15,17 +15,9 @@ namespace Server.Tests.Guided;
 /// </summary>
 public sealed class GuidedDecodingEndpointTests
 {
-    private const string Model = EngineModelHost.BuiltinName;
+    private const string Model = BuiltinEngine.Model;
 
-    private static readonly Lazy<string> Template = new(() =>
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"guided-template-{Environment.ProcessId}.jinja");
-        File.WriteAllText(path, "{% for m in messages %}<{{ m.role }}>{{ m.content }}\n{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}");
-        return path;
-    });
-
-    private static EngineModelHost Host() =>
-        EngineModelHost.Load(new EngineSettings(new Dictionary<string, string>(), MaxNumSeqs: 8, KvBlocks: null, ChatTemplatePath: Template.Value));
+    private static EngineModelHost Host() => BuiltinEngine.Load();
 
     [Theory]
     [InlineData(0.0)]

@@ -16,7 +16,7 @@ namespace Server.Tests.Tools;
 /// </summary>
 public sealed class ToolChoiceEndpointTests
 {
-    private const string Model = EngineModelHost.BuiltinName;
+    private const string Model = BuiltinEngine.Model;
 
     private const string WeatherSchema =
         """{"type":"object","properties":{"city":{"enum":["Paris","Oslo"]},"days":{"type":"integer","minimum":1,"maximum":7},"metric":{"type":"boolean"}},"required":["city","days","metric"],"additionalProperties":false}""";
@@ -25,15 +25,7 @@ public sealed class ToolChoiceEndpointTests
         """[{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":""" + WeatherSchema
         + """}},{"type":"function","function":{"name":"get_time"}}]""";
 
-    private static readonly Lazy<string> Template = new(() =>
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"tools-template-{Environment.ProcessId}.jinja");
-        File.WriteAllText(path, "{% for m in messages %}<{{ m.role }}>{{ m.content }}\n{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}");
-        return path;
-    });
-
-    private static EngineModelHost Host() =>
-        EngineModelHost.Load(new EngineSettings(new Dictionary<string, string>(), MaxNumSeqs: 8, KvBlocks: null, ChatTemplatePath: Template.Value));
+    private static EngineModelHost Host() => BuiltinEngine.Load();
 
     /// <summary>The independent check of <see cref="WeatherSchema"/>: exactly city, days, metric with their types and ranges.</summary>
     private static void AssertFitsWeather(string arguments)
