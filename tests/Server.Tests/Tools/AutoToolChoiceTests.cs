@@ -38,30 +38,12 @@ public sealed class AutoToolChoiceTests
         var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions", Request + ", \"stream\": true}"));
         var events = Api.SseData(await response.Content.ReadAsStringAsync());
 
-        var content = "";
-        var names = new List<string>();
-        var arguments = new List<string>();
-        string? finish = null;
-        foreach (var data in events[..^1])
-        {
-            using var doc = JsonDocument.Parse(data);
-            var choice = doc.RootElement.GetProperty("choices")[0];
-            var delta = choice.GetProperty("delta");
-            if (delta.TryGetProperty("content", out var c)) content += c.GetString();
-            if (choice.GetProperty("finish_reason").ValueKind == JsonValueKind.String) finish = choice.GetProperty("finish_reason").GetString();
-            if (!delta.TryGetProperty("tool_calls", out var pieces)) continue;
-            foreach (var piece in pieces.EnumerateArray())
-            {
-                var function = piece.GetProperty("function");
-                if (function.TryGetProperty("name", out var name)) { names.Add(name.GetString()!); arguments.Add(""); }
-                if (function.TryGetProperty("arguments", out var a)) arguments[piece.GetProperty("index").GetInt32()] += a.GetString();
-            }
-        }
+        var reply = StreamedReply.Of(events);
 
-        Assert.Equal("Checking.\n", content);
-        Assert.Equal(["get_weather", "get_time"], names);
-        Assert.Equal(["""{"city":"Oslo"}""", "{}"], arguments);
-        Assert.Equal("tool_calls", finish);
+        Assert.Equal("Checking.\n", reply.Content);
+        Assert.Equal(["get_weather", "get_time"], reply.Names);
+        Assert.Equal(["""{"city":"Oslo"}""", "{}"], reply.Arguments);
+        Assert.Equal("tool_calls", reply.FinishReason);
     }
 
     [Fact]

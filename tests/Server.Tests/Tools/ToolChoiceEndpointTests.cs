@@ -137,38 +137,13 @@ public sealed class ToolChoiceEndpointTests
         var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions", Body(toolChoice, seed: 11, stream: true)));
         var events = Api.SseData(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("[DONE]", events[^1]);
-        var names = new List<string>();
-        var arguments = new List<string>();
-        string? finish = null;
-        foreach (var data in events[..^1])
-        {
-            using var doc = JsonDocument.Parse(data);
-            var choice = doc.RootElement.GetProperty("choices")[0];
-            if (choice.GetProperty("finish_reason").ValueKind == JsonValueKind.String) finish = choice.GetProperty("finish_reason").GetString();
-            if (!choice.GetProperty("delta").TryGetProperty("tool_calls", out var pieces)) continue;
-            foreach (var piece in pieces.EnumerateArray())
-            {
-                var index = piece.GetProperty("index").GetInt32();
-                var function = piece.GetProperty("function");
-                if (piece.TryGetProperty("id", out var id))
-                {
-                    // the first piece of call `index` opens it: id, type, name, no arguments yet
-                    Assert.Equal(names.Count, index);
-                    Assert.Matches("^chatcmpl-tool-[0-9a-f]{32}$", id.GetString());
-                    Assert.Equal("function", piece.GetProperty("type").GetString());
-                    names.Add(function.GetProperty("name").GetString()!);
-                    arguments.Add(string.Empty);
-                }
-                if (function.TryGetProperty("arguments", out var text)) arguments[index] += text.GetString();
-            }
-        }
+        var reply = StreamedReply.Of(events);
 
-        Assert.NotEmpty(names);
+        Assert.NotEmpty(reply.Names);
         var expected = whole.GetProperty("message").GetProperty("tool_calls").EnumerateArray().Select(c => c.GetProperty("function")).ToList();
-        Assert.Equal(expected.Select(f => f.GetProperty("name").GetString()), names);
-        Assert.Equal(expected.Select(f => f.GetProperty("arguments").GetString()), arguments);
-        Assert.Equal(whole.GetProperty("finish_reason").GetString(), finish);
+        Assert.Equal(expected.Select(f => f.GetProperty("name").GetString()), reply.Names);
+        Assert.Equal(expected.Select(f => f.GetProperty("arguments").GetString()), reply.Arguments);
+        Assert.Equal(whole.GetProperty("finish_reason").GetString(), reply.FinishReason);
     }
 
     [Fact]
