@@ -1,25 +1,50 @@
 using System.Text.Json;
+using Engine.Backends.Cpu;
 using Engine.Execution;
 using Engine.Sampling;
 using Engine.Scheduling;
 
 namespace Engine.Tests.Execution;
 
-/// <summary>Runs alone: it counts the whole process's allocations, which other tests' threads would add to.</summary>
-[CollectionDefinition(nameof(ProcessAllocationCollection), DisableParallelization = true)]
-public sealed class ProcessAllocationCollection;
-
 /// <summary>
 /// A parallel batch-sampling step allocates nothing on any thread once the sampler exists (no per-step closures,
-/// tasks or workspaces). Counted process-wide, since workers allocate on their own threads.
+/// tasks or workspaces). Workers allocate on their own threads, so a probe job reads every pool thread's own
+/// allocation counter before and after (process-wide counters would also count the test runner's threads).
 /// </summary>
-[Collection(nameof(ProcessAllocationCollection))]
 public sealed class BatchSamplerAllocationTests
 {
-    [Fact]
-    public void ParallelStep_AllocatesNothing()
+    // Run with as many chunks as the pool has threads: each chunk records its thread's counter, then waits until every
+    // thread has, so no thread can take two chunks and every thread joins.
+    private sealed class AllocationProbe(int threads) : IParallelJob
     {
-        const int Vocab = 3000, Seqs = 12;
+        private int _arrived;
+
+        public long[] Bytes { get; } = new long[threads];
+
+        public void Execute(int chunk, int worker)
+        {
+            Bytes[worker] = GC.GetAllocatedBytesForCurrentThread();
+            Interlocked.Increment(ref _arrived);
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _arrived) < Bytes.Length)
+            {
+                spin.SpinOnce();
+            }
+        }
+
+        // into a caller's array: an allocation here would count on the calling thread
+        public void Read(WorkerPool pool, long[] into)
+        {
+            _arrived = 0;
+            pool.Run(this, Bytes.Length);
+            Bytes.CopyTo(into, 0);
+        }
+    }
+
+    [Fact]
+    public void ParallelStep_AllocatesNothing_OnAnyThread()
+    {
+        const int Vocab = 3000, Seqs = 12, Threads = 2;
         var setup = new SamplerSetup(Vocab, [2]);
         var p = SamplingParams.FromJson(JsonDocument.Parse("""{"repetition_penalty": 1.1, "temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05, "logprobs": 3}""").RootElement);
         int[] prompt = [.. Enumerable.Range(0, 100).Select(i => i * 7 % Vocab)];
@@ -30,7 +55,9 @@ public sealed class BatchSamplerAllocationTests
         var rows = Enumerable.Range(0, Seqs * Vocab).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
         var logits = new float[rows.Length];
         var output = new ModelRunnerOutput(Seqs);
-        using var sampler = new BatchSampler(Vocab, threads: 2);
+        using var pool = new WorkerPool(Threads);
+        var sampler = new BatchSampler(Vocab, pool);
+        var probe = new AllocationProbe(Threads);
         void Step()
         {
             rows.CopyTo(logits, 0);
@@ -43,18 +70,15 @@ public sealed class BatchSamplerAllocationTests
         {
             Step();
         }
-        // A real per-step allocation shows in every attempt; a stray one elsewhere in the process (a finalizer, the
-        // runtime) does not repeat in all three, so the least of three attempts is the honest count.
-        var least = long.MaxValue;
-        for (var attempt = 0; attempt < 3; attempt++)
+        var before = new long[Threads];
+        var after = new long[Threads];
+        probe.Read(pool, before);
+        probe.Read(pool, before);
+        for (var step = 0; step < 20; step++)
         {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            for (var step = 0; step < 20; step++)
-            {
-                Step();
-            }
-            least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
+            Step();
         }
-        Assert.Equal(0, least);
+        probe.Read(pool, after);
+        Assert.Equal(new long[Threads], after.Zip(before, (a, b) => a - b).ToArray());
     }
 }
