@@ -10,7 +10,8 @@ namespace Bench.Sampling;
 /// <c>samplers</c> suite: CPU cost of each sampler and of the whole chain per decoding step, at vocab 32k and
 /// 128k, batch 1, 16 and 64 (a batch = that many sequences sampled one after another on one thread with a
 /// shared workspace, as the CPU model runner does). Writes bench/results/samplers.md and samplers.svg.
-/// Options: <c>--quick</c> (vocab 32k, batch 1 only).
+/// Options: <c>--quick</c> (vocab 32k, batch 1 only); <c>--threads 1,2</c> measures only parallel batch sampling
+/// (<see cref="SamplersThreadsBench"/>, bench/results/samplers-threads.md).
 /// </summary>
 public static class SamplersBench
 {
@@ -43,6 +44,10 @@ public static class SamplersBench
 
     public static int Run(string[] args)
     {
+        if (args.Contains("--threads"))
+        {
+            return SamplersThreadsBench.Run(args);
+        }
         var quick = args.Contains("--quick");
         int[] vocabs = quick ? [32_000] : [32_000, 128_256];
         int[] batches = quick ? [1] : [1, 16, 64];
@@ -114,7 +119,7 @@ public static class SamplersBench
     }
 
     /// <summary>Logit rows shaped like a language model's: Gaussian body (σ = 2) plus a few strong candidates.</summary>
-    private static float[][] MakeLogits(int vocab, int count)
+    internal static float[][] MakeLogits(int vocab, int count)
     {
         var rng = new Random(42);
         return [.. Enumerable.Range(0, count).Select(_ =>
@@ -204,7 +209,7 @@ public static class SamplersBench
         return sb.ToString();
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {
@@ -217,7 +222,7 @@ public static class SamplersBench
         }
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
