@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bench.Common;
 using Engine.Sampling;
 
 namespace Bench.Sampling;
@@ -143,8 +144,8 @@ public static class SamplersBench
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine("# Sampler cost per decoding step (CPU reference path)").AppendLine();
-        sb.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} logical cores visible (`nproc`), CPU: {CpuModel()}");
-        sb.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, .NET {Environment.Version}");
+        sb.AppendLine(inv, $"- Machine: {MachineInfo.Cores} logical cores visible (`nproc`), CPU: {MachineInfo.CpuModel()}");
+        sb.AppendLine(inv, $"- Date: {MachineInfo.Date} UTC, .NET {Environment.Version}");
         sb.AppendLine(inv, $"- Command: `dotnet run -c Release --project bench -- samplers{(args.Length > 0 ? " " + string.Join(' ', args) : "")}`");
         sb.AppendLine("- Each cell: process CPU milliseconds for one decoding step of the whole batch (the batch's sequences sampled one after");
         sb.AppendLine("  another on one thread, sharing one workspace), including copying the logit row. Every row but the last two adds");
@@ -207,19 +208,6 @@ public static class SamplersBench
         }
         sb.AppendLine("</svg>");
         return sb.ToString();
-    }
-
-    internal static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line?.Split(':', 2)[1].Trim() ?? "unknown";
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 
     internal static string FindRepoRoot()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bench.Common;
 using Engine.Execution;
 using Engine.Sampling;
 using Engine.Scheduling;
@@ -104,11 +105,11 @@ internal static class SamplersThreadsBench
     private static string Markdown(Dictionary<(string, int, int, int), double> r, int[] vocabs, int[] batches, int[] threads, string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        var load = MachineInfo.LoadAverage();
         var sb = new StringBuilder();
         sb.AppendLine("# Parallel batch sampling: wall time per decoding step").AppendLine();
-        sb.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} logical cores visible (`nproc`), CPU: {SamplersBench.CpuModel()}");
-        sb.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, .NET {Environment.Version}; /proc/loadavg at the end: {load}");
+        sb.AppendLine(inv, $"- Machine: {MachineInfo.Cores} logical cores visible (`nproc`), CPU: {MachineInfo.CpuModel()}");
+        sb.AppendLine(inv, $"- Date: {MachineInfo.Date} UTC, .NET {Environment.Version}; /proc/loadavg at the end: {load}");
         sb.AppendLine(inv, $"- Command: `dotnet run -c Release --project bench -- samplers {string.Join(' ', args)}`");
         sb.AppendLine("- Each cell: median wall milliseconds of one `BatchSampler.Sample` over the whole batch (the engine's per-step");
         sb.AppendLine("  sampling), one workspace per thread; the speed-up column divides the first thread count's time by the last's.");
