@@ -10,7 +10,8 @@ namespace Bench.Sampling;
 /// <summary>
 /// <c>samplers</c> suite: CPU cost of each sampler and of the whole chain per decoding step, at vocab 32k and
 /// 128k, batch 1, 16 and 64 (a batch = that many sequences sampled one after another on one thread with a
-/// shared workspace, as the CPU model runner does). Writes bench/results/samplers.md and samplers.svg.
+/// shared workspace, as the model runner does on one thread; <c>--threads</c> measures its parallel batch sampling).
+/// Writes bench/results/samplers.md and samplers.svg.
 /// Options: <c>--quick</c> (vocab 32k, batch 1 only); <c>--threads 1,2</c> measures only parallel batch sampling
 /// (<see cref="SamplersThreadsBench"/>, bench/results/samplers-threads.md).
 /// </summary>
