@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Bench.Common;
 using Engine.ChatTemplates;
 
 namespace Bench.ChatTemplates;
@@ -119,15 +120,12 @@ public static class ChatTemplateBench
 
     private static void Write(string path, string[] args, List<string> rows)
     {
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-            : null;
         var sb = new StringBuilder();
         sb.AppendLine("# chat-template");
         sb.AppendLine();
-        sb.AppendLine($"Machine: {Environment.ProcessorCount} cores, {cpu ?? "unknown CPU"}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        sb.AppendLine($"Machine: {MachineInfo.Cores} cores, {MachineInfo.CpuModel("unknown CPU")}; {MachineInfo.Date} UTC.");
         sb.AppendLine($"Command: `dotnet run -c Release --project bench -- chat-template {string.Join(' ', args)}`");
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        var load = MachineInfo.LoadAverage();
         sb.AppendLine($"Shared, noisy machine (/proc/loadavg at the end: {load}): compare the ratio column, measured side by side in one run, not absolute times.");
         sb.AppendLine();
         sb.AppendLine("Render of the qwen3 fixture template (parse cached) for a conversation of N user turns with a tool call every fourth turn.");

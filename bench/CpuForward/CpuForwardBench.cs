@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Bench.Common;
 using Engine.Backends.Cpu;
 using Engine.Execution;
 using Engine.Model;
@@ -129,15 +130,13 @@ public static class CpuForwardBench
 
     private static void Write(string path, string[] args, List<string> rows, long peakRss, int promptTokens, int decodeTokens, int runs)
     {
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-            : "unknown";
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        var cpu = MachineInfo.CpuModel();
+        var load = MachineInfo.LoadAverage();
         var text = new StringBuilder();
         text.AppendLine("# cpu-forward: CPU backend, 110M Llama shape (random weights)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} logical CPUs (nproc), {cpu}; load average at the end: {load}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {MachineInfo.Cores} logical CPUs (nproc), {cpu}; load average at the end: {load}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- cpu-forward {string.Join(' ', args)}`");
         text.AppendLine(CultureInfo.InvariantCulture, $"- shape: dim 768, 12 layers, 12 heads (12 KV), hidden 2048, vocab 32000, untied; prefill = one batch of {promptTokens} tokens; decode = {decodeTokens} single-token steps from an empty context; {runs} runs after a warm-up");
         text.AppendLine("- yardstick (llama.cpp b4748 llama-bench, same shape, this machine kind): F32 tg 31–36 tok/s with 2 threads (18–20 with 1), F16 tg 41–54, F32 pp512 410–450 with 2 threads");

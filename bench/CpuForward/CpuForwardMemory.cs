@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Bench.Common;
 using Engine.Model;
 using Loader.Safetensors;
 
@@ -66,7 +67,7 @@ public static class CpuForwardMemory
         var text = new StringBuilder();
         text.AppendLine("# cpu-forward-memory: peak RSS serving a memory-mapped checkpoint");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} logical CPUs");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC; machine: {MachineInfo.Cores} logical CPUs");
         text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- cpu-forward-memory {string.Join(' ', args)}`");
         text.AppendLine("- shape: the cpu-forward 110M Llama (dim 768, 12 layers, hidden 2048, vocab 32000, untied), context 1024, F32 KV cache; one 512-token prefill then 16 decode steps; the child process opens the checkpoint with SafetensorsCheckpoint + ModelLoader (zero-copy views), so weights count once, as mapped pages");
         text.AppendLine("- goal (issue 3): peak within 10% of weights + KV cache, i.e. ratio ≤ 1.10; the rest is the .NET runtime, the JIT and the activation workspace");

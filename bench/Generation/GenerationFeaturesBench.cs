@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Bench.Common;
 using Engine.Generation;
 using Engine.Model;
 using Engine.Sampling;
@@ -54,7 +55,7 @@ public static class GenerationFeaturesBench
         var text = new StringBuilder();
         text.AppendLine("# generation-features: beam search and prompt logprobs on the CPU engine");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} logical CPUs ({CpuModel()}), shared with other jobs: expect ±20% noise");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC; machine: {MachineInfo.Cores} logical CPUs ({MachineInfo.CpuModel()}), shared with other jobs: expect ±20% noise");
         text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- generation-features {string.Join(' ', args)}`");
         text.AppendLine(CultureInfo.InvariantCulture, $"- shape: the cpu-forward 110M Llama (random F32 weights, vocab 32000), {threads} threads, KV blocks of 16 tokens; 16-token prompt, {tokens} tokens per sequence, EOS ignored");
         text.AppendLine("- peak blocks: KV blocks held at the fullest step (polled every millisecond); beams share the prompt and their common prefixes");
@@ -97,11 +98,6 @@ public static class GenerationFeaturesBench
 
     private static string Row(string name, (double Seconds, int PeakBlocks) m, int computedTokens) =>
         string.Create(CultureInfo.InvariantCulture, $"| {name} | {m.Seconds:F2} | {computedTokens / m.Seconds:F1} | {m.PeakBlocks} |");
-
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown"
-            : "unknown";
 
     private static string Arg(string[] args, string name, string fallback)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Bench.Common;
 using Kernels;
 using Kernels.Ptx;
 using Kernels.SelfTest;
@@ -42,8 +43,8 @@ public static class CompileTime
         var text = new StringBuilder();
         text.AppendLine("# Kernel compile time");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {CpuModel()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {MachineInfo.Cores} cores, {MachineInfo.CpuModel("unknown CPU")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- compile-time --repeat {repeat}`");
         text.AppendLine("- the machine is shared with other jobs: treat single numbers as noisy; the goal is warm < 20 ms per kernel.");
         text.AppendLine();
@@ -60,18 +61,5 @@ public static class CompileTime
         File.WriteAllText(path, text.ToString());
         Console.Write(text);
         return 0;
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        }
-        catch (IOException)
-        {
-            return "unknown CPU";
-        }
     }
 }

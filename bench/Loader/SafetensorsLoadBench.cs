@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
+using Bench.Common;
 using Loader.Safetensors;
 
 namespace Bench.Loader;
@@ -151,13 +152,13 @@ public static class SafetensorsLoadBench
     {
         static double Median(double[] s) => s.Order().ElementAt(s.Length / 2);
         double GbPerS(double seconds) => bytes / seconds / 1e9;
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        var cpu = MachineInfo.CpuModel();
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine("# safetensors load throughput");
         text.AppendLine();
-        text.AppendLine(inv, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(inv, $"- machine: {Environment.ProcessorCount} cores (`nproc`), CPU `{cpu}`; shared with other jobs, so numbers are noisy");
+        text.AppendLine(inv, $"- date: {MachineInfo.Date} UTC");
+        text.AppendLine(inv, $"- machine: {MachineInfo.Cores} cores (`nproc`), CPU `{cpu}`; shared with other jobs, so numbers are noisy");
         text.AppendLine(inv, $"- command: `dotnet run -c Release --project bench -- safetensors-load {string.Join(' ', args)}`");
         text.AppendLine(inv, $"- file: {bytes / (1024.0 * 1024):F0} MiB of BF16 tensors ({TensorMiB} MiB each), warm page cache, {runs} runs each");
         text.AppendLine();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Bench.Common;
 using Bench.CpuForward;
 using Engine.Backends.Cpu;
 using Engine.Execution;
@@ -156,15 +157,13 @@ public static class LoraBench
 
     private static void Write(string path, string[] args, List<string> rows, double mergeSeconds, int threads, int runs, int promptTokens, int decodeSteps, int rank)
     {
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-            : "unknown";
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        var cpu = MachineInfo.CpuModel();
+        var load = MachineInfo.LoadAverage();
         var text = new StringBuilder();
         text.AppendLine("# lora: a batch of 8 sequences, merged vs unmerged LoRA, CPU backend");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} logical CPUs (nproc), {cpu}; load average at the end: {load}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {MachineInfo.Cores} logical CPUs (nproc), {cpu}; load average at the end: {load}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- lora {string.Join(' ', args)}`");
         text.AppendLine(CultureInfo.InvariantCulture, $"- model: 110M Llama shape (dim 768, 12 layers, hidden 2048, vocab 32000), random F32 weights; {threads} threads");
         text.AppendLine(CultureInfo.InvariantCulture, $"- adapters: two random rank-{rank} adapters on q, k, v, o, gate, up, down of every layer");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bench.Common;
 using Engine.Sampling;
 
 namespace Bench.Sampling;
@@ -9,8 +10,10 @@ namespace Bench.Sampling;
 /// <summary>
 /// <c>samplers</c> suite: CPU cost of each sampler and of the whole chain per decoding step, at vocab 32k and
 /// 128k, batch 1, 16 and 64 (a batch = that many sequences sampled one after another on one thread with a
-/// shared workspace, as the CPU model runner does). Writes bench/results/samplers.md and samplers.svg.
-/// Options: <c>--quick</c> (vocab 32k, batch 1 only).
+/// shared workspace, as the model runner does on one thread; <c>--threads</c> measures its parallel batch sampling).
+/// Writes bench/results/samplers.md and samplers.svg.
+/// Options: <c>--quick</c> (vocab 32k, batch 1 only); <c>--threads 1,2</c> measures only parallel batch sampling
+/// (<see cref="SamplersThreadsBench"/>, bench/results/samplers-threads.md).
 /// </summary>
 public static class SamplersBench
 {
@@ -43,6 +46,10 @@ public static class SamplersBench
 
     public static int Run(string[] args)
     {
+        if (args.Contains("--threads"))
+        {
+            return SamplersThreadsBench.Run(args);
+        }
         var quick = args.Contains("--quick");
         int[] vocabs = quick ? [32_000] : [32_000, 128_256];
         int[] batches = quick ? [1] : [1, 16, 64];
@@ -114,7 +121,7 @@ public static class SamplersBench
     }
 
     /// <summary>Logit rows shaped like a language model's: Gaussian body (σ = 2) plus a few strong candidates.</summary>
-    private static float[][] MakeLogits(int vocab, int count)
+    internal static float[][] MakeLogits(int vocab, int count)
     {
         var rng = new Random(42);
         return [.. Enumerable.Range(0, count).Select(_ =>
@@ -138,8 +145,8 @@ public static class SamplersBench
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine("# Sampler cost per decoding step (CPU reference path)").AppendLine();
-        sb.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} logical cores visible (`nproc`), CPU: {CpuModel()}");
-        sb.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, .NET {Environment.Version}");
+        sb.AppendLine(inv, $"- Machine: {MachineInfo.Cores} logical cores visible (`nproc`), CPU: {MachineInfo.CpuModel()}");
+        sb.AppendLine(inv, $"- Date: {MachineInfo.Date} UTC, .NET {Environment.Version}");
         sb.AppendLine(inv, $"- Command: `dotnet run -c Release --project bench -- samplers{(args.Length > 0 ? " " + string.Join(' ', args) : "")}`");
         sb.AppendLine("- Each cell: process CPU milliseconds for one decoding step of the whole batch (the batch's sequences sampled one after");
         sb.AppendLine("  another on one thread, sharing one workspace), including copying the logit row. Every row but the last two adds");
@@ -204,20 +211,7 @@ public static class SamplersBench
         return sb.ToString();
     }
 
-    private static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line?.Split(':', 2)[1].Trim() ?? "unknown";
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

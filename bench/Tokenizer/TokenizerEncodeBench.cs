@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bench.Common;
 
 namespace Bench.Tokenizer;
 
@@ -26,8 +27,8 @@ public static class TokenizerEncodeBench
         var report = new StringBuilder();
         report.AppendLine("# tokenizer-encode");
         report.AppendLine();
-        report.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        report.AppendLine($"- machine: {Environment.ProcessorCount} cores, {CpuModel()} (shared with other jobs: numbers are noisy)");
+        report.AppendLine($"- date: {MachineInfo.Date} UTC");
+        report.AppendLine($"- machine: {MachineInfo.Cores} cores, {MachineInfo.CpuModel()} (shared with other jobs: numbers are noisy)");
         report.AppendLine($"- corpus: {bytes / 1e6:F1} MB UTF-8 in {chunks.Count} chunks (deterministic mix of prose, code, CJK, emoji, numbers; bench/Tokenizer/BenchCorpus.cs)");
         report.AppendLine($"- command: `dotnet run -c Release --project bench -- tokenizer-encode{(nodeModules is null ? "" : " --hf-node-modules " + nodeModules)} --mb {megabytes} --chunk-kb {chunkKb}`");
         report.AppendLine("- single thread; best of 3 passes after a warm-up; HF = tokenizers 0.22.2 via npm @anush008/tokenizers 0.6.0 (one awaited `encode` per chunk)");
@@ -92,9 +93,4 @@ public static class TokenizerEncodeBench
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
-
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown"
-            : "unknown";
 }

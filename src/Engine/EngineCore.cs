@@ -42,6 +42,8 @@ public sealed class EngineCore : IDisposable
 
     public int NumBlocks => _kv.Pool.NumBlocks;
 
+    internal ModelRunner Runner => _runner;
+
     /// <summary>Most sequences one step runs (a beam search needs its width in seats).</summary>
     public int MaxNumSeqs => _scheduler.Config.MaxNumSeqs;
 

@@ -10,8 +10,11 @@ namespace Engine.Execution;
 
 /// <summary>
 /// Executes a <see cref="SchedulerOutput"/>: flattens it into the <see cref="ForwardBatch"/> (tokens, positions,
-/// slot mapping, block tables), runs the model, and samples (each request with its own seeded <see cref="SequenceSampler"/>) the requests whose last known token was computed.
-/// It makes no policy decisions. Buffers are allocated once at the largest batch.
+/// slot mapping, block tables), runs the model, and samples (each request with its own seeded <see cref="SequenceSampler"/>,
+/// in parallel over requests through a <see cref="BatchSampler"/>) the requests whose last known token was computed.
+/// It makes no policy decisions. Buffers are allocated once at the largest batch; logit rows (prompt logprobs may ask
+/// for a whole chunk's) are computed, reported and sampled in windows of MaxBatchSeqs rows, so the host logits buffer
+/// never grows.
 /// </summary>
 public sealed class ModelRunner
 {
@@ -21,15 +24,18 @@ public sealed class ModelRunner
     private readonly ForwardBatch _batch;
     private readonly int[] _logitRowOf;
     private readonly int[] _promptRowOf;
-    // grows past MaxBatchSeqs rows only for a step with prompt logprobs
-    private float[] _logits;
+    private readonly float[] _logits;
+    private readonly BatchSampler _sampler;
     private PromptLogprobCalculator? _promptLogprobs;
     private readonly ModelRunnerOutput _output;
     private readonly LoraMergeCache? _loraMerges;
 
     /// <param name="loraMerges">Builds merged LoRA weights for steps the scheduler runs merged; null when none may.</param>
-    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null)
+    /// <param name="sampler">Samples each step's requests; null samples them one after another on the calling thread.</param>
+    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null, BatchSampler? sampler = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        _sampler = sampler ?? new BatchSampler(model.Config.VocabSize, pool: null);
         _model = model;
         _loraMerges = loraMerges;
         _kv = kv;
@@ -41,6 +47,9 @@ public sealed class ModelRunner
         _promptRowOf = new int[model.MaxBatchSeqs];
         _output = new ModelRunnerOutput(model.MaxBatchSeqs);
     }
+
+    /// <summary>Rows of vocabulary width the host logits buffer holds (MaxBatchSeqs, whatever prompt logprobs ask).</summary>
+    internal int LogitsCapacityRows => _logits.Length / _model.Config.VocabSize;
 
     public ModelRunnerOutput Execute(SchedulerOutput scheduled)
     {
@@ -64,57 +73,47 @@ public sealed class ModelRunner
             _promptRowOf[i] = wantsPrompt ? batch.AddAllLogitRows(seq) : -1;
             _logitRowOf[i] = !samples ? -1 : wantsPrompt ? _promptRowOf[i] + n - 1 : batch.NumLogits - 1;
         }
-        var vocab = _model.Config.VocabSize;
-        if (_logits.Length < batch.NumLogits * vocab)
-        {
-            _logits = new float[batch.NumLogits * vocab];
-        }
-
         // copy-on-write of blocks shared by forked beams, before any of this step's keys and values are stored
         foreach (var copy in scheduled.BlockCopies)
         {
             _cache.CopyBlock(copy.Source, copy.Destination);
         }
-        _model.Forward(batch, _cache, _logits);
+        _model.ForwardLayers(batch, _cache);
 
+        // Window by window: logits, then prompt logprobs of the raw rows, then sampling (which may overwrite its rows).
+        // The sampler is seeded by (seed, choice, step), so a draw depends neither on the batch nor on the window.
         _output.Reset(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
+        var vocab = _model.Config.VocabSize;
+        var window = _model.MaxBatchSeqs;
+        for (var first = 0; first < batch.NumLogits; first += window)
         {
-            if (_promptRowOf[i] >= 0)
+            var count = Math.Min(window, batch.NumLogits - first);
+            _model.ComputeLogits(batch, first, count, _logits.AsSpan(0, count * vocab));
+            for (var i = 0; i < requests.Count; i++)
             {
-                ReportPromptLogprobs(requests[i].Request, requests[i].NumTokens, _promptRowOf[i]);
+                if (_promptRowOf[i] >= 0)
+                {
+                    ReportPromptLogprobs(requests[i].Request, requests[i].NumTokens, _promptRowOf[i], first, count);
+                }
             }
-            if (_logitRowOf[i] < 0)
-            {
-                continue;
-            }
-            var request = requests[i].Request;
-            var logits = _logits.AsSpan(_logitRowOf[i] * vocab, vocab);
-            if (request.BeamGroup is { } beams)
-            {
-                // a beam's next token is chosen by its group over all beams, so here it only records candidates
-                beams.SetCandidates(request, logits);
-                continue;
-            }
-            // the sampler is seeded by (seed, choice, step), so its draw does not depend on the batch
-            var sample = request.Sampler.SampleWithLogprobs(logits, request.PromptTokenIds, request.OutputTokenIds, request.TopLogprobs);
-            request.TopCount = sample.TopCount;
-            _output.Set(i, sample.TokenId == SequenceSampler.NoToken ? ModelRunnerOutput.NoTokenLeft : sample.TokenId, sample.Logprob);
+            _sampler.Sample(requests, _logitRowOf, first, count, _logits, _output);
         }
         return _output;
     }
 
-    // Row r of the chunk sits at position start + r and predicts prompt token start + r + 1 (§10: raw log_softmax).
-    private void ReportPromptLogprobs(Request request, int n, int firstRow)
+    // Row r of the chunk sits at position start + r and predicts prompt token start + r + 1 (§10: raw log_softmax);
+    // only the rows inside the window [windowFirst, windowFirst + windowCount) are in the buffer now.
+    private void ReportPromptLogprobs(Request request, int n, int firstRow, int windowFirst, int windowCount)
     {
         var vocab = _model.Config.VocabSize;
         var start = request.NumComputedTokens;
         var prompt = request.PromptTokenIds;
         var entries = request.PromptLogprobs ??= new PromptLogprob?[prompt.Length];
         _promptLogprobs ??= new PromptLogprobCalculator(vocab);
-        for (var r = 0; r < n && start + r + 1 < prompt.Length; r++)
+        var end = Math.Min(n, windowFirst + windowCount - firstRow);
+        for (var r = Math.Max(0, windowFirst - firstRow); r < end && start + r + 1 < prompt.Length; r++)
         {
-            var logits = _logits.AsSpan((firstRow + r) * vocab, vocab);
+            var logits = _logits.AsSpan((firstRow + r - windowFirst) * vocab, vocab);
             entries[start + r + 1] = _promptLogprobs.Compute(logits, prompt[start + r + 1], request.NumPromptLogprobs);
         }
     }

@@ -5,7 +5,10 @@ namespace Engine.Generation;
 /// <summary>How an <see cref="LlmEngine"/> is sized.</summary>
 public sealed record EngineOptions
 {
-    /// <summary>CPU threads for the kernels; 0 means every core.</summary>
+    /// <summary>
+    /// CPU threads for the kernels, and for sampling a step's sequences in parallel once the forward is done (each
+    /// thread keeps one sampler workspace, 28 bytes × vocabulary); 0 means every core.
+    /// </summary>
     public int Threads { get; init; }
 
     /// <summary>Tokens per KV-cache block.</summary>

@@ -22,7 +22,8 @@ public sealed partial class LlmEngine : IDisposable
 {
     private readonly IBackend _backend;
     private readonly SamplerSetup _samplerSetup;
-    // every sequence is sampled on the core thread, one at a time, so they share one scratch workspace
+    // the default scratch of every sequence's sampler: the runner's BatchSampler brings one per worker, and beams
+    // record their candidates on the core thread one at a time
     private readonly SamplerWorkspace _samplerWorkspace;
     private readonly string[] _loraNames;
     private readonly LoraAdapter[] _loraAdapters;
@@ -106,7 +107,9 @@ public sealed partial class LlmEngine : IDisposable
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
         var allowMerged = options.AllowMergedLora && adapterSet is not null;
         var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!) : null;
-        var runner = new ModelRunner(model, kv, cache, merges);
+        // a step's sequences are sampled in parallel on the CPU backend's threads, idle once the forward is done
+        var sampler = new BatchSampler(config.VocabSize, backend is CpuBackend cpu ? cpu.Pool : null);
+        var runner = new ModelRunner(model, kv, cache, merges, sampler);
         var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv,
             new LoraExecutionPolicy(allowMerged, options.LoraMergeAfterSteps));
         return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv), tokenizer, [.. options.LoraAdapters.Select(a => a.Name)], adapters);

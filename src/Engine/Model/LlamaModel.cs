@@ -66,6 +66,21 @@ public sealed class LlamaModel
     /// </summary>
     public void Forward(ForwardBatch batch, IDeviceKvCache cache, Span<float> logits)
     {
+        ForwardLayers(batch, cache);
+        var m = batch.NumLogits;
+        for (var first = 0; first < m; first += MaxBatchSeqs)
+        {
+            var count = Math.Min(MaxBatchSeqs, m - first);
+            ComputeLogits(batch, first, count, logits.Slice(first * Config.VocabSize, count * Config.VocabSize));
+        }
+    }
+
+    /// <summary>
+    /// The layers of <see cref="Forward"/> without the classifier: writes each new token's key and value and leaves the
+    /// final-normed hidden states on the device for <see cref="ComputeLogits"/> (valid until the next forward).
+    /// </summary>
+    public void ForwardLayers(ForwardBatch batch, IDeviceKvCache cache)
+    {
         var c = Config;
         var b = _backend;
         var ws = _ws;
@@ -126,16 +141,22 @@ public sealed class LlamaModel
             b.AddRmsNorm(ws.X, ws.Delta, nextNorm, c.NormEps, ws.Xb, n);
         }
 
-        // logits = wcls · xb for the rows that sample (and every prompt row of a request with prompt logprobs), at
-        // most MaxBatchSeqs rows at a time
-        var m = batch.NumLogits;
-        for (var first = 0; first < m; first += MaxBatchSeqs)
-        {
-            var count = Math.Min(MaxBatchSeqs, m - first);
-            b.GatherLogitRows(ws.Xb, batch, first, count, ws.LastRows);
-            b.MatMul(ws.LastRows, _classifier, null, ws.Logits, count);
-            b.CopyToHost(ws.Logits, count, logits.Slice(first * c.VocabSize, count * c.VocabSize));
-        }
+    }
+
+    /// <summary>
+    /// logits = wcls · xb for logit rows <paramref name="first"/> .. first + count − 1 of <c>batch.LogitsIndices</c>
+    /// (the rows that sample, and every prompt row of a request with prompt logprobs) after <see cref="ForwardLayers"/>;
+    /// <paramref name="count"/> is at most <see cref="MaxBatchSeqs"/>, <paramref name="logits"/> holds count × vocab.
+    /// </summary>
+    public void ComputeLogits(ForwardBatch batch, int first, int count, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxBatchSeqs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, batch.NumLogits);
+        var ws = _ws;
+        _backend.GatherLogitRows(ws.Xb, batch, first, count, ws.LastRows);
+        _backend.MatMul(ws.LastRows, _classifier, null, ws.Logits, count);
+        _backend.CopyToHost(ws.Logits, count, logits[..(count * Config.VocabSize)]);
     }
 
     // the merged copy of (layer, projection) when a merged adapter adapts it, else the base weight

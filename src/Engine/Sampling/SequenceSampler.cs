@@ -58,27 +58,33 @@ public sealed class SequenceSampler : ISequenceSampler
     /// <c>top.Length</c> best alternatives (§10; under Mirostat, its q).
     /// </summary>
     public SampleResult SampleWithLogprobs(Span<float> logits, ReadOnlySpan<int> promptTokenIds, ReadOnlySpan<int> outputTokenIds,
-        Span<TokenLogprob> top)
+        Span<TokenLogprob> top) =>
+        SampleWithLogprobs(logits, promptTokenIds, outputTokenIds, top, _workspace);
+
+    // The same with the scratch of the thread that samples (one workspace per parallel worker); the result does not
+    // depend on which workspace, only FinalDistribution reads the sampler's own.
+    internal SampleResult SampleWithLogprobs(Span<float> logits, ReadOnlySpan<int> promptTokenIds, ReadOnlySpan<int> outputTokenIds,
+        Span<TokenLogprob> top, SamplerWorkspace workspace)
     {
         CheckWidth(logits);
         var step = outputTokenIds.Length;
         _guided?.Sync(outputTokenIds);
-        if (!_chain.Run(logits, promptTokenIds, outputTokenIds, Seed, Choice, MirostatMu, _workspace, _guided))
+        if (!_chain.Run(logits, promptTokenIds, outputTokenIds, Seed, Choice, MirostatMu, workspace, _guided))
         {
-            var filled = TokenLogprobs.Top(_workspace.Probs, top, _workspace);
+            var filled = TokenLogprobs.Top(workspace.Probs, top, workspace);
             return new SampleResult(NoToken, TokenLogprobs.Removed, filled);
         }
-        var probs = _workspace.Probs;
+        var probs = workspace.Probs;
         var p = _chain.Params;
         var token = p.IsGreedy
             ? Probabilities.ArgMax(probs)
-            : CategoricalDraw.Draw(logits, probs, SamplingRandom.Uniform(Seed, Choice, step, SamplingRandom.DrawPurpose), _workspace);
+            : CategoricalDraw.Draw(logits, probs, SamplingRandom.Uniform(Seed, Choice, step, SamplingRandom.DrawPurpose), workspace);
         if (p.IsMirostat)
         {
             MirostatMu = Mirostat.Update(MirostatMu, probs[token], p.MirostatTau, p.MirostatEta);
         }
         var logprob = TokenLogprobs.Of(probs[token]);
-        var count = TokenLogprobs.Top(probs, top, _workspace);
+        var count = TokenLogprobs.Top(probs, top, workspace);
         return new SampleResult(token, logprob, count);
     }
 

@@ -73,6 +73,29 @@ public sealed class PromptLogprobsTests
         }
     }
 
+    // The whole 21-token prompt in one chunk asks for 21 logit rows; the runner computes, reports and samples them in
+    // windows of MaxNumSeqs rows, so its host logits buffer stays MaxNumSeqs rows wide, and the windows change nothing.
+    [Fact]
+    public async Task LogitsBufferStaysMaxNumSeqsRows_WhenOneChunkAsksForEveryPromptRow()
+    {
+        var expected = ReferenceLogprobs();
+        using var engine = LlmEngine.Create(Tiny, TinyWeights, new EngineOptions { Threads = 1, MaxNumBatchedTokens = 64, MaxNumSeqs = 3 });
+        var sampling = new SamplingParams { Temperature = 0f, PromptLogprobs = 1, IgnoreEos = true }.Validate();
+        var neighbour = Run(engine, new EngineRequest([5, 6, 7, 8, 9, 10, 11, 12, 13], GenerationRequest.Greedy with { IgnoreEos = true }, 4));
+        var outputs = await Run(engine, new EngineRequest(Prompt, sampling, 3));
+        await neighbour;
+
+        Assert.Equal(3, engine.Core.Runner.LogitsCapacityRows);
+        var prompt = outputs[0].PromptLogprobs!;
+        for (var p = 1; p < Prompt.Length; p++)
+        {
+            Assert.Equal(expected[p - 1][Prompt[p]], prompt[p]!.Logprob, Tolerance);
+        }
+        // the token sampled from the chunk's last row (in the last window) is the reference's greedy choice
+        var last = expected[^1];
+        Assert.Equal(Array.IndexOf(last, last.Max()), outputs[0].TokenIds[0]);
+    }
+
     // Prompt logprobs are the raw distribution: temperature and truncation change the sampled tokens' logprobs, not these.
     [Fact]
     public async Task IgnoreTheSamplers_AndComeWithBeamSearchToo()

@@ -33,6 +33,9 @@ public sealed unsafe class CpuBackend : IBackend
 
     public int Threads => _pool.Threads;
 
+    // idle between forwards, so the runner samples a step's sequences on it (BatchSampler)
+    internal WorkerPool Pool => _pool;
+
     public IDeviceWeight LoadWeight(WeightTensor tensor)
     {
         var weight = new CpuWeight(tensor);
