@@ -42,6 +42,12 @@ public sealed class EngineCore : IDisposable
 
     public int NumBlocks => _kv.Pool.NumBlocks;
 
+    /// <summary>Prompt tokens looked up in the prefix cache so far (safe from any thread; 0 with caching off).</summary>
+    public long PrefixCacheQueryTokens => _kv.PrefixCacheQueryTokens;
+
+    /// <summary>Of <see cref="PrefixCacheQueryTokens"/>, those whose keys and values were reused instead of computed.</summary>
+    public long PrefixCacheHitTokens => _kv.PrefixCacheHitTokens;
+
     internal ModelRunner Runner => _runner;
 
     /// <summary>Most sequences one step runs (a beam search needs its width in seats).</summary>

@@ -48,4 +48,12 @@ public sealed record EngineOptions
     /// ~5–10% faster than an unmerged one (bench/results/lora.md); hence a default that merges only long single-adapter runs.
     /// </summary>
     public int LoraMergeAfterSteps { get; init; } = 32;
+
+    /// <summary>
+    /// Whether requests reuse the keys and values of a cached prompt prefix (full KV blocks, keyed by their tokens, the
+    /// tokens before them and the LoRA adapter) instead of computing it again; cached blocks stay reusable after their
+    /// request finishes until the cache needs the room (least recently freed first). Outputs are unchanged; requests
+    /// asking for prompt logprobs always compute the whole prompt.
+    /// </summary>
+    public bool EnablePrefixCaching { get; init; } = true;
 }

@@ -103,7 +103,7 @@ public sealed partial class LlmEngine : IDisposable
         var cacheTokens = options.KvCacheTokens ?? (int)Math.Min((long)config.MaxContext * options.MaxNumSeqs, options.KvCacheBytes / bytesPerToken);
         // one full context (plus its last block) must always fit, so a lone request can always make progress
         var numBlocks = Math.Max((cacheTokens + options.BlockSize - 1) / options.BlockSize, (config.MaxContext + 1 + options.BlockSize - 1) / options.BlockSize);
-        var kv = new KvCacheManager(numBlocks, options.BlockSize);
+        var kv = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
         var allowMerged = options.AllowMergedLora && adapterSet is not null;
         var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!) : null;

@@ -1,41 +1,74 @@
 namespace Engine.KvCache;
 
 /// <summary>
-/// The fixed set of KV-cache blocks: a free list and a reference count per block (several sequences may share a
-/// block once prefix caching lands). Pure bookkeeping, no tensors. Invariant: NumFree + NumUsed == NumBlocks.
+/// The fixed set of KV-cache blocks: a reference count per block, a free list, and the prefix cache's map from
+/// <see cref="BlockHash"/> to the block holding those contents (vLLM v1's BlockPool). Pure bookkeeping, no tensors.
+/// A free block may still hold a cached prefix: it can be taken back by a hit (<see cref="Touch"/>) until an
+/// allocation evicts it. Free blocks with a hash sit at the tail of the free list in the order they were freed, so
+/// allocation, which takes from the head, uses plain free blocks first and then evicts the least recently freed
+/// cached block. Invariant: NumFree + NumUsed == NumBlocks.
 /// </summary>
 public sealed class BlockPool
 {
     private readonly int[] _refCounts;
-    private readonly Stack<int> _free;
+    // the free list: a doubly linked list over block ids, with node NumBlocks as its sentinel
+    private readonly int[] _next;
+    private readonly int[] _prev;
+    private readonly BlockHash[] _hashes;
+    private readonly bool[] _hashed;
+    private readonly Dictionary<BlockHash, int> _cached = [];
 
     public BlockPool(int numBlocks)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numBlocks);
         NumBlocks = numBlocks;
         _refCounts = new int[numBlocks];
-        _free = new Stack<int>(numBlocks);
-        // pushed in reverse so block 0 is handed out first
-        for (var b = numBlocks - 1; b >= 0; b--)
+        _next = new int[numBlocks + 1];
+        _prev = new int[numBlocks + 1];
+        _hashes = new BlockHash[numBlocks];
+        _hashed = new bool[numBlocks];
+        _next[numBlocks] = _prev[numBlocks] = numBlocks;
+        // block 0 is handed out first
+        for (var b = 0; b < numBlocks; b++)
         {
-            _free.Push(b);
+            InsertBefore(numBlocks, b);
         }
+        NumFree = numBlocks;
     }
 
     public int NumBlocks { get; }
 
-    public int NumFree => _free.Count;
+    public int NumFree { get; private set; }
 
-    public int NumUsed => NumBlocks - _free.Count;
+    public int NumUsed => NumBlocks - NumFree;
+
+    /// <summary>Blocks whose contents are findable by hash (in use or free but not yet evicted).</summary>
+    public int NumCached => _cached.Count;
+
+    /// <summary>Cached blocks taken by an allocation and forgotten since the pool was built.</summary>
+    public long NumEvictions { get; private set; }
 
     public int RefCount(int block) => _refCounts[block];
 
-    /// <summary>Takes a free block with reference count 1; false when none is left.</summary>
+    /// <summary>The block's hash, or null when it holds no cached contents.</summary>
+    public BlockHash? HashOf(int block) => _hashed[block] ? _hashes[block] : null;
+
+    /// <summary>Takes the free block at the head of the free list with reference count 1, evicting its cached contents if any; false when none is left.</summary>
     public bool TryAllocate(out int block)
     {
-        if (!_free.TryPop(out block))
+        block = _next[NumBlocks];
+        if (block == NumBlocks)
         {
+            block = -1;
             return false;
+        }
+        Unlink(block);
+        NumFree--;
+        if (_hashed[block])
+        {
+            _cached.Remove(_hashes[block]);
+            _hashed[block] = false;
+            NumEvictions++;
         }
         _refCounts[block] = 1;
         return true;
@@ -51,7 +84,7 @@ public sealed class BlockPool
         _refCounts[block]++;
     }
 
-    /// <summary>Drops one reference; the block returns to the free list when none remain.</summary>
+    /// <summary>Drops one reference; at zero the block becomes free: at the head of the free list, or at the tail (evicted last) when it holds cached contents.</summary>
     public void Release(int block)
     {
         if (_refCounts[block] <= 0)
@@ -60,7 +93,61 @@ public sealed class BlockPool
         }
         if (--_refCounts[block] == 0)
         {
-            _free.Push(block);
+            InsertBefore(_hashed[block] ? NumBlocks : _next[NumBlocks], block);
+            NumFree++;
         }
+    }
+
+    /// <summary>The block holding the contents named <paramref name="hash"/>; false when none is cached.</summary>
+    public bool TryGetCached(BlockHash hash, out int block) => _cached.TryGetValue(hash, out block);
+
+    /// <summary>Takes a reference on a cached block found by hash: a free one leaves the free list (saved from eviction), one in use is shared.</summary>
+    public void Touch(int block)
+    {
+        if (!_hashed[block])
+        {
+            throw new InvalidOperationException($"KV block {block} holds no cached contents; only a prefix-cache hit is touched.");
+        }
+        if (_refCounts[block] == 0)
+        {
+            Unlink(block);
+            NumFree--;
+        }
+        _refCounts[block]++;
+    }
+
+    /// <summary>
+    /// Publishes a full, computed block in use under <paramref name="hash"/>. Returns false, changing nothing, when the
+    /// block already has a hash or another block already holds these contents (two sequences computed the same prefix
+    /// at once: the first stays the cached copy).
+    /// </summary>
+    public bool TryCache(int block, BlockHash hash)
+    {
+        if (_refCounts[block] <= 0)
+        {
+            throw new InvalidOperationException($"KV block {block} is free; only a block in use can be cached.");
+        }
+        if (_hashed[block] || !_cached.TryAdd(hash, block))
+        {
+            return false;
+        }
+        _hashes[block] = hash;
+        _hashed[block] = true;
+        return true;
+    }
+
+    private void InsertBefore(int node, int block)
+    {
+        var prev = _prev[node];
+        _next[prev] = block;
+        _prev[block] = prev;
+        _next[block] = node;
+        _prev[node] = block;
+    }
+
+    private void Unlink(int block)
+    {
+        _next[_prev[block]] = _next[block];
+        _prev[_next[block]] = _prev[block];
     }
 }

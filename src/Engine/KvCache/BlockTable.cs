@@ -16,5 +16,16 @@ public sealed class BlockTable
 
     internal void Set(int index, int block) => _blocks[index] = block;
 
-    internal void Clear() => _blocks.Clear();
+    // Prefix caching: the leading blocks whose hashes are known (cached by this sequence or found by a hit), and the
+    // last of those hashes, the parent of the next block's hash.
+    internal int NumHashedBlocks { get; set; }
+
+    internal BlockHash LastHash { get; set; }
+
+    internal void Clear()
+    {
+        _blocks.Clear();
+        NumHashedBlocks = 0;
+        LastHash = BlockHash.None;
+    }
 }

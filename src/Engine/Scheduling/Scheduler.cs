@@ -125,8 +125,7 @@ public sealed class Scheduler
         while (output.Preempted.Count == 0 && budget > 0 && _waiting.First is { } node && busy < Config.MaxNumSeqs)
         {
             var request = node.Value;
-            var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
-            if (!_kv.TryAllocate(request.Id.Value, request.NumComputedTokens, request.NumComputedTokens + n, output.BlockCopyList))
+            if (!TryAdmit(request, budget, output.BlockCopyList))
             {
                 // nothing runs, yet beams waiting for their siblings hold blocks: free the newest, or a preempted
                 // sibling could wait for them forever (it keeps its candidates, so the search loses nothing)
@@ -139,6 +138,7 @@ public sealed class Scheduler
             _waiting.RemoveFirst();
             request.Status = RequestStatus.Running;
             _running.Add(request);
+            var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
             output.Add(request, n);
             budget -= n;
             busy++;
@@ -146,6 +146,26 @@ public sealed class Scheduler
         output.Lora = DecideLora(output.Scheduled);
         return output;
     }
+
+    // Blocks for a waiting request's next chunk. One starting from nothing first takes the longest cached prefix of
+    // its tokens (prompt, plus output when it was preempted) and starts computing after it; a request asking for
+    // prompt_logprobs computes every prompt row, so it skips the cache.
+    private bool TryAdmit(Request request, int budget, List<BlockCopy> copies)
+    {
+        if (request.NumComputedTokens == 0 && _kv.EnablePrefixCaching && request.NumPromptLogprobs < 0 && _kv.GetTable(request.Id.Value).Count == 0)
+        {
+            if (!_kv.TryAllocateWithPrefix(request.Id.Value, request.AllTokenIds, HashExtra(request), budget, out var cached))
+            {
+                return false;
+            }
+            request.NumComputedTokens = cached;
+            return true;
+        }
+        var n = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+        return _kv.TryAllocate(request.Id.Value, request.NumComputedTokens, request.NumComputedTokens + n, copies);
+    }
+
+    private static BlockHashExtra HashExtra(Request request) => new(request.LoraId, request.LoraMultiplier);
 
     // The LoRA mode of the step is decided over exactly the sequences it computes (LoraExecutionPolicy.Next): merged
     // while they all share one adapter and multiplier, unmerged as soon as they differ. Merge state therefore
@@ -186,6 +206,7 @@ public sealed class Scheduler
                 continue;
             }
             request.NumComputedTokens += n;
+            _kv.CacheFullBlocks(request.Id.Value, request.AllTokenIds, request.NumComputedTokens, HashExtra(request));
             var token = sampled[i];
             if (token == ModelRunnerOutput.NotSampled)
             {
