@@ -65,7 +65,14 @@ public static class PrefixCacheBench
             throw new InvalidOperationException("The engine completed the request without a token.");
         }
         var elapsed = clock.Elapsed.TotalSeconds;
-        reader.Completion.GetAwaiter().GetResult();
+        // drain: the channel completes only once its items are read
+        do
+        {
+            while (reader.TryRead(out _))
+            {
+            }
+        }
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult());
         return elapsed;
     }
 
