@@ -39,7 +39,8 @@ public sealed class ChatHandler(
 
         var writer = new ChatWriter(id, time.GetUtcNow().ToUnixTimeSeconds(), model.Id, role, echo, fields,
             promptIds.Count, new LogprobFormatter(host, model.Id, sampling.Detokenize));
-        var run = new GenerationRun(host, metrics, [request]);
+        var run = new GenerationRun(host, metrics, [request], fields.QueueTimeout);
+        await run.StartAsync(http.RequestAborted).ConfigureAwait(false);
         if (fields.Stream)
             await writer.StreamAsync(http, run).ConfigureAwait(false);
         else

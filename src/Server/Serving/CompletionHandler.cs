@@ -36,7 +36,8 @@ public sealed class CompletionHandler(
         }
         metrics.AddPromptTokens(promptTokens);
         // max_tokens = 0 with echo returns the prompt only, generating nothing (api.md §6.4).
-        var run = new GenerationRun(host, metrics, lengths.Max(l => l.Max) == 0 ? [] : requests);
+        var run = new GenerationRun(host, metrics, lengths.Max(l => l.Max) == 0 ? [] : requests, fields.QueueTimeout);
+        await run.StartAsync(http.RequestAborted).ConfigureAwait(false);
         var logprobs = new LogprobFormatter(host, model.Id, sampling.Detokenize);
         var writer = new CompletionWriter(id, created, model.Id, prompts, fields, logprobs);
         if (fields.Stream)
