@@ -19,10 +19,12 @@ namespace Server.Serving;
 /// </param>
 public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadOnlyList<GenerationRequest> requests, TimeSpan? queueTimeout = null)
 {
-    private Channel<IndexedChunk>? _channel;
     private CancellationTokenSource? _abort;
-    private Task[] _producers = [];
+    private IAsyncEnumerator<IndexedChunk>? _source;
+    // The first MoveNextAsync, started (and awaited with a deadline) by StartAsync; ReadAllAsync takes it over.
+    private ValueTask<bool>? _first;
     private long _started;
+    private Exception? _failure;
 
     /// <summary>
     /// Submits every prompt. With a queue timeout, also waits (before any response byte is written) until the
@@ -34,14 +36,13 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
     {
         Start(cancellationToken);
         if (queueTimeout is not { } timeout || requests.Count == 0) return;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        var first = _source!.MoveNextAsync().AsTask();
+        _first = new ValueTask<bool>(first);
         try
         {
-            // True at the first chunk, false when the run ended without one; an engine failure throws.
-            _ = await _channel!.Reader.WaitToReadAsync(deadline.Token).ConfigureAwait(false);
+            await first.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             await StopAsync().ConfigureAwait(false);
             metrics.RecordRejection(LimitKind.QueueTimeout);
@@ -62,13 +63,17 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
     public async IAsyncEnumerable<IndexedChunk> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Start(cancellationToken);
+        var source = _source!;
         var n = requests.Count == 0 ? 0 : requests[0].N;
         var lastChunkAt = new long[requests.Count * n];
         var firstTokenSeen = false;
         try
         {
-            await foreach (var item in _channel!.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var next = _first ?? source.MoveNextAsync();
+            _first = null;
+            while (await next.ConfigureAwait(false))
             {
+                var item = source.Current;
                 var now = Stopwatch.GetTimestamp();
                 if (item.Chunk.TokenIds.Count > 0)
                 {
@@ -83,6 +88,7 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
                     lastChunkAt[item.Index] = now;
                 }
                 yield return item;
+                next = source.MoveNextAsync();
             }
         }
         finally
@@ -91,32 +97,75 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
         }
     }
 
-    /// <summary>Starts the producers once; a second call (StartAsync, then ReadAllAsync) does nothing.</summary>
+    /// <summary>Starts generating once; a second call (StartAsync, then ReadAllAsync) does nothing.</summary>
     private void Start(CancellationToken cancellationToken)
     {
-        if (_channel is not null) return;
+        if (_source is not null) return;
         _abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _channel = Channel.CreateUnbounded<IndexedChunk>(new UnboundedChannelOptions { SingleReader = true });
         _started = Stopwatch.GetTimestamp();
-        _producers = new Task[requests.Count];
-        var remaining = requests.Count;
-        var writer = _channel.Writer;
-        for (var p = 0; p < requests.Count; p++)
-            _producers[p] = ProduceAsync(p, writer, _abort, () =>
-            {
-                if (Interlocked.Decrement(ref remaining) == 0) writer.TryComplete();
-            });
-        if (requests.Count == 0) writer.TryComplete();
+        // One prompt (the usual case) is read straight from the engine: no merge channel, no extra thread hop per token.
+        var chunks = requests.Count == 1 ? SingleAsync(requests[0], _abort.Token) : MergeAsync(_abort);
+        _source = chunks.GetAsyncEnumerator(_abort.Token);
     }
 
     private async Task StopAsync()
     {
         if (_abort is null) return;
         await _abort.CancelAsync().ConfigureAwait(false);
-        // Producers end promptly once cancelled; waiting keeps engine exceptions observed.
-        try { await Task.WhenAll(_producers).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        if (_first is { } first)
+        {
+            // An abandoned first read must end before the enumerator may be disposed.
+            try { await first.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            _first = null;
+        }
+        try { await _source!.DisposeAsync().ConfigureAwait(false); } catch (OperationCanceledException) { }
         _abort.Dispose();
         _abort = null;
+    }
+
+    private async IAsyncEnumerable<IndexedChunk> SingleAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var chunk in host.Generate(request, cancellationToken).ConfigureAwait(false))
+            yield return new IndexedChunk(chunk.Choice, 0, chunk);
+    }
+
+    /// <summary>Several prompts: one producer each, merged through a channel in arrival order.</summary>
+    private async IAsyncEnumerable<IndexedChunk> MergeAsync(CancellationTokenSource abort)
+    {
+        var channel = Channel.CreateUnbounded<IndexedChunk>(new UnboundedChannelOptions { SingleReader = true });
+        var producers = new Task[requests.Count];
+        var remaining = requests.Count;
+        for (var p = 0; p < requests.Count; p++)
+            producers[p] = ProduceAsync(p, channel.Writer, abort, () =>
+            {
+                if (Interlocked.Decrement(ref remaining) == 0) channel.Writer.TryComplete();
+            });
+        if (requests.Count == 0) channel.Writer.TryComplete();
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await channel.Reader.WaitToReadAsync(abort.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_failure is not null)
+                {
+                    // A failing producer cancels the others; its error, not the cancellation, is the answer.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+                    throw;
+                }
+                if (!more) break;
+                while (channel.Reader.TryRead(out var item)) yield return item;
+            }
+        }
+        finally
+        {
+            await abort.CancelAsync().ConfigureAwait(false);
+            // Producers end promptly once cancelled; waiting keeps engine exceptions observed.
+            try { await Task.WhenAll(producers).ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
     }
 
     private async Task ProduceAsync(int promptIndex, ChannelWriter<IndexedChunk> writer, CancellationTokenSource abort, Action done)
@@ -132,6 +181,7 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
         catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
         {
             // One prompt failing fails the response: surface it to the reader and stop the others.
+            Interlocked.CompareExchange(ref _failure, e, null);
             writer.TryComplete(e);
             await abort.CancelAsync().ConfigureAwait(false);
         }

@@ -9,6 +9,7 @@ public sealed class QueueTimeoutTests
     [Theory]
     [InlineData("/v1/completions", """{"model": "tiny", "prompt": "x", "max_tokens": 3, "timeout_microseconds": 50000}""")]
     [InlineData("/v1/completions", """{"model": "tiny", "prompt": "x", "max_tokens": 3, "stream": true, "timeout_microseconds": 50000}""")]
+    [InlineData("/v1/completions", """{"model": "tiny", "prompt": ["x", "y"], "n": 2, "max_tokens": 3, "timeout_microseconds": 50000}""")]
     [InlineData("/v1/chat/completions", """{"model": "tiny", "messages": [{"role": "user", "content": "x"}], "stream": true, "timeout_microseconds": 50000}""")]
     public async Task ReturnsTooManyRequestsBeforeTheStream_WhenFirstTokenDoesNotArriveInTime(string path, string json)
     {

@@ -54,6 +54,17 @@ public sealed class StreamingLifecycleTests
         Api.AssertError(body, 400, "BadRequestError", "temperature");
     }
 
+    [Fact]
+    public async Task ReturnsBadRequestNamingField_WhenEngineRejectsSeveralPrompts()
+    {
+        await using var server = await TestServer.StartAsync(new FailingHost());
+
+        var (status, body, _) = await Api.PostAsync(server.Client, "/v1/completions", """{"model": "tiny", "prompt": ["x", "y", "z"]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Api.AssertError(body, 400, "BadRequestError", "temperature");
+    }
+
     /// <summary>An engine that rejects every request once it starts generating.</summary>
     private sealed class FailingHost : IModelHost
     {
