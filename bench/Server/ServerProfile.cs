@@ -40,6 +40,21 @@ public static class ServerProfile
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {t} | {forward:F2} | {tokens:F2} | {text:F2} | {forward * 1000 / maxTokens:F1} / {(tokens - forward) * 1000 / maxTokens:F1} / {(text - tokens) * 1000 / maxTokens:F1} |"));
         }
+        // Throughput of the text path alone with K concurrent requests (the engine's share of server-load's streams).
+        Console.WriteLine();
+        Console.WriteLine("| threads | concurrent requests | engine output tokens/s |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var t in threads)
+        {
+            using var engine = LlmEngine.Create(checkpoint.Config, checkpoint.Weights, new EngineOptions { Threads = t, MaxNumSeqs = 32 }, tokenizer);
+            foreach (var k in (ReadOnlySpan<int>)[1, 8, 32])
+            {
+                Task Batch() => Task.WhenAll(Enumerable.Range(0, k).Select(i =>
+                    Drain(engine.GenerateAsync(new EngineRequest(prompt, sampling with { Seed = i }, maxTokens)))));
+                var ms = Mean(Math.Max(4, runs / k), Batch);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {t} | {k} | {k * maxTokens / (ms / 1000):F0} |"));
+            }
+        }
         return 0;
     }
 
