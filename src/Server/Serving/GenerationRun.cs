@@ -55,6 +55,8 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
         }
         catch
         {
+            // The first read failed (engine rejection) or the client left: nothing left to wait for but the cleanup.
+            if (first.IsCompleted) _first = null;
             await StopAsync().ConfigureAwait(false);
             throw;
         }
