@@ -32,7 +32,7 @@ internal static class CategoricalDraw
                 cumulative += mass[e];
                 continue;
             }
-            var n = ExponentBuckets.Collect(logits, probs, e, keys);
+            var n = ExponentBuckets.Collect(logits, probs, e, keys, ws.SortScratch);
             for (var j = 0; j < n; j++)
             {
                 var id = DescendingOrder.IdOf(keys[j]);
@@ -48,7 +48,7 @@ internal static class CategoricalDraw
             return Probabilities.ArgMax(probs);
         }
         // Rounding left the running sum at or below u·Σp: the last token with mass ends the order.
-        var count = ExponentBuckets.Collect(logits, probs, lowest, keys);
+        var count = ExponentBuckets.Collect(logits, probs, lowest, keys, ws.SortScratch);
         return DescendingOrder.IdOf(keys[count - 1]);
     }
 }

@@ -26,9 +26,10 @@ internal static class DescendingOrder
 
     /// <summary>
     /// Appends the alive tokens (ℓ &gt; −∞) with <c>lo ≤ values[i] &lt; hi</c> to <c>keys[start..]</c>, sorts
-    /// just that band, and returns the new count.
+    /// just that band (<paramref name="scratch"/>: the radix sort's second buffer, as long as the vocabulary), and
+    /// returns the new count.
     /// </summary>
-    public static int AppendBand(ReadOnlySpan<float> logits, ReadOnlySpan<float> values, float lo, float hi, Span<ulong> keys, int start)
+    public static int AppendBand(ReadOnlySpan<float> logits, ReadOnlySpan<float> values, float lo, float hi, Span<ulong> keys, int start, Span<ulong> scratch)
     {
         var count = start;
         for (var i = 0; i < values.Length; i++)
@@ -39,13 +40,13 @@ internal static class DescendingOrder
                 keys[count++] = Key(v, i);
             }
         }
-        keys[start..count].Sort();
+        KeyRadixSort.Sort(keys[start..count], scratch);
         return count;
     }
 
     /// <summary>All alive tokens in order; returns their count.</summary>
-    public static int SortAll(ReadOnlySpan<float> logits, ReadOnlySpan<float> values, Span<ulong> keys) =>
-        AppendBand(logits, values, float.NegativeInfinity, float.PositiveInfinity, keys, 0);
+    public static int SortAll(ReadOnlySpan<float> logits, ReadOnlySpan<float> values, Span<ulong> keys, Span<ulong> scratch) =>
+        AppendBand(logits, values, float.NegativeInfinity, float.PositiveInfinity, keys, 0, scratch);
 
     /// <summary>Next lower band bound for probabilities: a factor 2^−8 per band, then everything.</summary>
     public static float NextProbabilityBound(float lo) => lo > 1e-30f ? lo * (1f / 256f) : float.NegativeInfinity;

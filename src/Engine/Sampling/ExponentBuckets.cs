@@ -36,7 +36,7 @@ internal static class ExponentBuckets
     }
 
     /// <summary>The alive tokens of one bucket, sorted in the §2 order; returns their count.</summary>
-    public static int Collect(ReadOnlySpan<float> logits, ReadOnlySpan<float> probs, int bucket, Span<ulong> keys)
+    public static int Collect(ReadOnlySpan<float> logits, ReadOnlySpan<float> probs, int bucket, Span<ulong> keys, Span<ulong> scratch)
     {
         var n = 0;
         for (var i = 0; i < probs.Length; i++)
@@ -46,7 +46,7 @@ internal static class ExponentBuckets
                 keys[n++] = DescendingOrder.Key(probs[i], i);
             }
         }
-        keys[..n].Sort();
+        KeyRadixSort.Sort(keys[..n], scratch);
         return n;
     }
 }

@@ -15,6 +15,7 @@ public sealed class SamplerWorkspace
         Probs = new float[vocabSize];
         Scratch = new float[vocabSize];
         Keys = new ulong[vocabSize];
+        SortScratch = new ulong[vocabSize];
         Counts = new int[vocabSize];
     }
 
@@ -30,6 +31,9 @@ public sealed class SamplerWorkspace
 
     /// <summary>Sort keys (<see cref="DescendingOrder"/>).</summary>
     internal ulong[] Keys { get; }
+
+    /// <summary>The radix sort's second buffer (<see cref="KeyRadixSort"/>).</summary>
+    internal ulong[] SortScratch { get; }
 
     /// <summary>Per-token counters, zero between uses.</summary>
     internal int[] Counts { get; }

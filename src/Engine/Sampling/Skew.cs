@@ -12,7 +12,7 @@ internal static class Skew
     public static void Apply(ReadOnlySpan<float> logits, Span<float> probs, float skew, SamplerWorkspace ws)
     {
         var keys = ws.Keys.AsSpan();
-        var count = DescendingOrder.SortAll(logits, probs, keys);
+        var count = DescendingOrder.SortAll(logits, probs, keys, ws.SortScratch);
         var exponent = Math.Exp(skew);
         var cumulative = 0.0;
         var previous = 0.0;

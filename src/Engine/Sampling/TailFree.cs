@@ -19,7 +19,7 @@ internal static class TailFree
         }
         var probs = ws.ProbabilitiesOf(logits);
         var keys = ws.Keys.AsSpan();
-        var alive = DescendingOrder.SortAll(logits, probs, keys);
+        var alive = DescendingOrder.SortAll(logits, probs, keys, ws.SortScratch);
         if (alive == 0)
         {
             return;

@@ -31,7 +31,7 @@ public static class TokenLogprobs
         // Passing probs as the "alive" row includes zero-probability tokens in the last band.
         while (count < k)
         {
-            count = DescendingOrder.AppendBand(probs, probs, lo, hi, keys, count);
+            count = DescendingOrder.AppendBand(probs, probs, lo, hi, keys, count, workspace.SortScratch);
             hi = lo;
             lo = DescendingOrder.NextProbabilityBound(lo);
             if (float.IsNegativeInfinity(hi))

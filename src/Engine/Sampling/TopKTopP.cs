@@ -139,7 +139,7 @@ internal static class TopKTopP
                 above += mass[e];
                 continue;
             }
-            var n = ExponentBuckets.Collect(logits, probs, e, keys);
+            var n = ExponentBuckets.Collect(logits, probs, e, keys, ws.SortScratch);
             for (var j = 0; j < n; j++)
             {
                 if (above >= topP)

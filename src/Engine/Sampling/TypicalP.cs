@@ -28,7 +28,7 @@ internal static class TypicalP
         {
             return;
         }
-        keys[..count].Sort();
+        KeyRadixSort.Sort(keys[..count], ws.SortScratch);
         var mass = (double)probs[DescendingOrder.IdOf(keys[0])];
         var removed = false;
         for (var j = 1; j < count; j++)

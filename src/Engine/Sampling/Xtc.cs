@@ -17,7 +17,7 @@ internal static class Xtc
         }
         var probs = ws.ProbabilitiesOf(logits);
         var keys = ws.Keys.AsSpan();
-        var c = DescendingOrder.AppendBand(logits, probs, threshold, float.PositiveInfinity, keys, 0);
+        var c = DescendingOrder.AppendBand(logits, probs, threshold, float.PositiveInfinity, keys, 0, ws.SortScratch);
         if (c < 2)
         {
             return;
