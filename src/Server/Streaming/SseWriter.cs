@@ -115,6 +115,10 @@ public sealed class SseWriter(HttpResponse response) : IAsyncDisposable
         {
             // The connection broke under the comment; the request's own writes will see it too.
         }
+        catch (InvalidOperationException)
+        {
+            // The response completed (an error path) just before the loop was stopped: nothing left to keep alive.
+        }
     }
 
     private async Task StopKeepAliveAsync()
