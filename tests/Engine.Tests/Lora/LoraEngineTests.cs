@@ -191,6 +191,7 @@ public sealed class LoraEngineTests : IDisposable
         LoraAdapters = [new LoraAdapterSpec("a", _dir.File("a")), new LoraAdapterSpec("b", _dir.File("b"))],
         AllowMergedLora = allowMerged,
         LoraMergeAfterSteps = 1,   // merge on the first uniform step, so lone adapter runs are merged throughout
+        LoraMergeInBackground = false,   // ... from that very step (LoraBackgroundMergeTests covers the background)
     });
 
     private sealed record Run(List<int> Tokens, List<float> Logprobs, List<float> Top);
