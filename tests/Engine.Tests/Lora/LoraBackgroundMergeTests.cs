@@ -1,3 +1,4 @@
+using Engine.Generation;
 using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Model;
@@ -124,6 +125,51 @@ public sealed class LoraBackgroundMergeTests : IDisposable
             Assert.Equal(baseLogits, harness.Step((1, Prompt)));
         }
     }
+
+    [Fact]
+    public async Task Engine_KeepsGenerating_WhileAMergeIsHeldBack_AndRunsMergedOnceItIsReady()
+    {
+        using var unmergedOnly = Engine(allowMerged: false, background: true);
+        using var mergedAtOnce = Engine(allowMerged: true, background: false);
+        using var engine = Engine(allowMerged: true, background: true);
+        using var gate = new ManualResetEventSlim();
+        var merges = engine.Core.Runner.LoraMerges!;
+        merges.BackgroundMerge = Gated(gate);
+        var baseBefore = await LoraEngineTests.Generate(engine, -1, 0f);
+
+        // all 24 tokens come while the merge is held back: no step waited for it, and every step ran unmerged
+        var whileMerging = await LoraEngineTests.Generate(engine, 0, 2f);
+        var unmerged = await LoraEngineTests.Generate(unmergedOnly, 0, 2f);
+        Assert.Equal(unmerged.Tokens, whileMerging.Tokens);
+        Assert.Equal(unmerged.Logprobs, whileMerging.Logprobs);
+        Assert.Equal(LoraExecutionMode.Unmerged, engine.Core.Runner.LastLoraMode);
+        Assert.Equal(0, merges.NumMerges);
+
+        // once the merge is done, the next step switches to the merged copy: the engine that merges synchronously
+        gate.Set();
+        await merges.MergeInFlight!.WaitAsync(Patience);
+        var afterMerge = await LoraEngineTests.Generate(engine, 0, 2f);
+        var merged = await LoraEngineTests.Generate(mergedAtOnce, 0, 2f);
+        Assert.Equal(merged.Tokens, afterMerge.Tokens);
+        Assert.Equal(merged.Logprobs, afterMerge.Logprobs);
+        Assert.NotEqual(unmerged.Logprobs, afterMerge.Logprobs);
+        Assert.Equal(LoraExecutionMode.Merged, engine.Core.Runner.LastLoraMode);
+        Assert.Equal(1, merges.NumMerges);
+
+        var baseAfter = await LoraEngineTests.Generate(engine, -1, 0f);
+        Assert.Equal(baseBefore.Tokens, baseAfter.Tokens);
+        Assert.Equal(baseBefore.Logprobs, baseAfter.Logprobs);
+    }
+
+    private LlmEngine Engine(bool allowMerged, bool background) => LlmEngine.Create(_checkpoint.Config, _checkpoint.Weights, new EngineOptions
+    {
+        Threads = 2,
+        MaxNumSeqs = 8,
+        LoraAdapters = [new LoraAdapterSpec("a", _dir.File("a")), new LoraAdapterSpec("b", _dir.File("b"))],
+        AllowMergedLora = allowMerged,
+        LoraMergeAfterSteps = 1,
+        LoraMergeInBackground = background,
+    });
 
     // How many gated merges run at once, and the most ever seen.
     private sealed class MergeCounter
