@@ -127,6 +127,34 @@ public sealed class LoraBackgroundMergeTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_CancelsAMergeInFlight_AndAFailedMergeRethrowsOnTheNextCall()
+    {
+        var (harness, merges) = Harness();
+        using var gate = new ManualResetEventSlim();
+        using (harness)
+        {
+            merges.BackgroundMerge = Gated(gate);
+            Assert.Null(merges.TryGet(0, 2f));
+            var inFlight = merges.MergeInFlight!;
+            merges.Dispose();   // the gate never opens: only cancellation ends this merge
+            Assert.True(inFlight.IsCanceled);
+            Assert.Null(merges.MergeInFlight);
+
+            using var failGate = new ManualResetEventSlim();
+            merges.BackgroundMerge = (_, _, token) =>
+            {
+                failGate.Wait(Patience, token);
+                throw new InvalidDataException("bad adapter bytes");
+            };
+            Assert.Null(merges.TryGet(1, 1f));
+            failGate.Set();
+            await Assert.ThrowsAsync<InvalidDataException>(() => merges.MergeInFlight!.WaitAsync(Patience));
+            Assert.Equal("bad adapter bytes", Assert.Throws<InvalidDataException>(() => merges.TryGet(1, 1f)).Message);
+            Assert.Equal(0, merges.NumMerges);
+        }
+    }
+
+    [Fact]
     public async Task Engine_KeepsGenerating_WhileAMergeIsHeldBack_AndRunsMergedOnceItIsReady()
     {
         using var unmergedOnly = Engine(allowMerged: false, background: true);
