@@ -48,6 +48,12 @@ public sealed class ModelRunner
         _output = new ModelRunnerOutput(model.MaxBatchSeqs);
     }
 
+    /// <summary>How the last step really ran its adapters: the scheduler's mode, or unmerged while its merge is in flight.</summary>
+    public LoraExecutionMode LastLoraMode { get; private set; }
+
+    /// <summary>The merged-weights cache this runner uses, if any.</summary>
+    internal LoraMergeCache? LoraMerges => _loraMerges;
+
     /// <summary>Rows of vocabulary width the host logits buffer holds (MaxBatchSeqs, whatever prompt logprobs ask).</summary>
     internal int LogitsCapacityRows => _logits.Length / _model.Config.VocabSize;
 
@@ -58,9 +64,12 @@ public sealed class ModelRunner
         var requests = scheduled.Scheduled;
         // The scheduler chose the LoRA mode; make the weights match it. Merged: every row runs the merged copy and
         // selects no adapter. Unmerged: base weights, each row its own adapter × multiplier. Base: base weights.
+        // A merged pair still being merged in the background runs unmerged (same outputs within the merge tolerance)
+        // until the first step after its merge finished: the switch happens here, between steps.
         var lora = scheduled.Lora;
         _model.MergedLora = lora.Mode == LoraExecutionMode.Merged ? MergedWeights(lora) : null;
-        var unmerged = lora.Mode == LoraExecutionMode.Unmerged;
+        var unmerged = lora.Mode == LoraExecutionMode.Unmerged || (lora.Mode == LoraExecutionMode.Merged && _model.MergedLora is null);
+        LastLoraMode = unmerged ? LoraExecutionMode.Unmerged : lora.Mode;
         for (var i = 0; i < requests.Count; i++)
         {
             var (request, n) = requests[i];
@@ -118,7 +127,7 @@ public sealed class ModelRunner
         }
     }
 
-    private LoraMergedWeights MergedWeights(LoraExecution lora) => _loraMerges is { } merges
-        ? merges.Get(lora.AdapterId, lora.Multiplier)
+    private LoraMergedWeights? MergedWeights(LoraExecution lora) => _loraMerges is { } merges
+        ? merges.TryGet(lora.AdapterId, lora.Multiplier)
         : throw new InvalidOperationException("The scheduler chose merged LoRA weights but the runner has no LoraMergeCache.");
 }

@@ -48,4 +48,11 @@ public sealed record EngineOptions
     /// ~5–10% faster than an unmerged one (bench/results/lora.md); hence a default that merges only long single-adapter runs.
     /// </summary>
     public int LoraMergeAfterSteps { get; init; } = 32;
+
+    /// <summary>
+    /// Whether merges run on one background thread while the steps go on unmerged, switching to merged at the first
+    /// step after the merge finished (true), or on the engine's thread, pausing every request for the merge (false:
+    /// merged from the first merged step, independent of timing).
+    /// </summary>
+    public bool LoraMergeInBackground { get; init; } = true;
 }

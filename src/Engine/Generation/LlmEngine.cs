@@ -106,7 +106,7 @@ public sealed partial class LlmEngine : IDisposable
         var kv = new KvCacheManager(numBlocks, options.BlockSize);
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
         var allowMerged = options.AllowMergedLora && adapterSet is not null;
-        var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!) : null;
+        var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!, options.LoraMergeInBackground) : null;
         // a step's sequences are sampled in parallel on the CPU backend's threads, idle once the forward is done
         var sampler = new BatchSampler(config.VocabSize, backend is CpuBackend cpu ? cpu.Pool : null);
         var runner = new ModelRunner(model, kv, cache, merges, sampler);
@@ -201,6 +201,8 @@ public sealed partial class LlmEngine : IDisposable
     public void Dispose()
     {
         Core.Dispose();
+        // after the core thread stopped: cancels a background merge and waits for it, before the weights go away
+        Core.Runner.LoraMerges?.Dispose();
         _backend.Dispose();
         Array.ForEach(_loraAdapters, a => a.Dispose());
     }
