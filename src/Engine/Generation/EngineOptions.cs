@@ -30,6 +30,12 @@ public sealed record EngineOptions
     public int MaxNumSeqs { get; init; } = 8;
 
     /// <summary>
+    /// Bound in bytes of the host logits buffer when <c>prompt_logprobs</c> asks for every row of a prompt chunk: rows
+    /// are computed in windows this wide (at least MaxNumSeqs rows), each window reading the classifier once.
+    /// </summary>
+    public int PromptLogitsWindowBytes { get; init; } = 32 << 20;
+
+    /// <summary>
     /// LoRA adapters requests may select by name (<see cref="EngineRequest.Lora"/>), opened and checked against the
     /// model when the engine is built; ids follow this order.
     /// </summary>

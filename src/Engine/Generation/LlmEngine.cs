@@ -97,7 +97,9 @@ public sealed partial class LlmEngine : IDisposable
     {
         var llamaWeights = LlamaWeights.Bind(config, weights);
         var adapterSet = UploadAdapters(config, backend, options.LoraAdapters, adapters);
-        var model = new LlamaModel(config, llamaWeights, backend, options.MaxNumBatchedTokens, options.MaxNumSeqs, adapterSet);
+        // prompt logprobs compute every prompt row's logits, in windows that each read the classifier once
+        var maxLogitRows = Math.Min(options.MaxNumBatchedTokens, options.PromptLogitsWindowBytes / (sizeof(float) * config.VocabSize));
+        var model = new LlamaModel(config, llamaWeights, backend, options.MaxNumBatchedTokens, options.MaxNumSeqs, adapterSet, maxLogitRows);
         // keys and values of every layer, float32
         var bytesPerToken = 2L * config.NumLayers * config.KvDim * sizeof(float);
         var cacheTokens = options.KvCacheTokens ?? (int)Math.Min((long)config.MaxContext * options.MaxNumSeqs, options.KvCacheBytes / bytesPerToken);
