@@ -48,7 +48,7 @@ public static class LoraBench
             var set = new LoraAdapterSet(config, backend, rank);
             set.Add(a);
             set.Add(b);
-            var merges = new LoraMergeCache(config, weights, backend, set);
+            using var merges = new LoraMergeCache(config, weights, backend, set);
             var model = new LlamaModel(config, LlamaWeights.Bind(config, weights), backend, Seqs * promptTokens, Seqs, set);
 
             var clock = Stopwatch.StartNew();
@@ -175,7 +175,7 @@ public static class LoraBench
         rows.ForEach(r => text.AppendLine(r));
         text.AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"One runtime merge of adapter a (float32 W + m·scale·B·A over every adapted projection, then upload): {mergeSeconds:F2} s. The engine pays it when a step enters merged mode for an (adapter, multiplier) other than the one held (LoraMergeCache keeps one pair)."));
+            $"One runtime merge of adapter a (float32 W + m·scale·B·A over every adapted projection, then upload): {mergeSeconds:F2} s. The engine pays it when a step enters merged mode for an (adapter, multiplier) other than the one held (LoraMergeCache keeps one pair). Since the background merge (`EngineOptions.LoraMergeInBackground`, default on) no step pauses for it: the merge runs on one thread beside the forward (so it takes longer than the 2-core figure above) while the steps run unmerged, and the next step after it finished runs merged."));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, text.ToString());
     }

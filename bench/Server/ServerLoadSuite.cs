@@ -7,10 +7,12 @@ using System.Text.Json;
 namespace Bench.Server;
 
 /// <summary>
-/// <c>server-load</c>: N concurrent streaming clients against a running server's /v1/completions; reports
-/// time-to-first-token p50/p99, inter-token latency, requests/s and output tokens/s to
-/// bench/results/server-load.md. Options: --url (default http://127.0.0.1:8000), --clients 16,
-/// --requests 64 (total), --max-tokens 64, --model (default: the first of /v1/models), --key, --prompt.
+/// <c>server-load</c>: N concurrent clients against a running server's /v1/completions; reports, for streaming,
+/// time-to-first-token p50/p99 and inter-token latency, for whole responses (<c>--stream false</c>) the end-to-end
+/// latency, and requests/s and output tokens/s, to bench/results/server-load.md (or <c>--out FILE</c>).
+/// Options: --url (default http://127.0.0.1:8000), --clients 16, --requests 64 (total), --max-tokens 64,
+/// --model (default: the first of /v1/models), --key, --prompt, --stream true|false, --warmup N (sequential,
+/// not counted).
 /// </summary>
 public static class ServerLoadSuite
 {
@@ -24,6 +26,8 @@ public static class ServerLoadSuite
         };
         if (options.Key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
         var model = options.Model ?? FirstModel(http);
+        for (var w = 0; w < options.Warmup; w++)
+            _ = OneAsync(http, model, options).GetAwaiter().GetResult();
 
         var samples = new List<RequestSample>();
         var next = 0;
@@ -32,7 +36,7 @@ public static class ServerLoadSuite
         {
             while (Interlocked.Increment(ref next) <= options.Requests)
             {
-                var sample = await StreamOneAsync(http, model, options).ConfigureAwait(false);
+                var sample = await OneAsync(http, model, options).ConfigureAwait(false);
                 lock (samples) samples.Add(sample);
             }
         })).ToArray();
@@ -41,7 +45,7 @@ public static class ServerLoadSuite
 
         var report = LoadReport.Render(options, model, samples, wall.Elapsed, args);
         Console.Write(report);
-        var path = Path.Combine(LoadReport.ResultsDirectory(), "server-load.md");
+        var path = options.Out ?? Path.Combine(LoadReport.ResultsDirectory(), "server-load.md");
         File.WriteAllText(path, report);
         Console.Error.WriteLine($"wrote {path}");
         return samples.All(s => s.Ok) ? 0 : 1;
@@ -51,6 +55,26 @@ public static class ServerLoadSuite
     {
         using var doc = JsonDocument.Parse(http.GetStringAsync(new Uri("/v1/models", UriKind.Relative)).GetAwaiter().GetResult());
         return doc.RootElement.GetProperty("data")[0].GetProperty("id").GetString()!;
+    }
+
+    private static Task<RequestSample> OneAsync(HttpClient http, string model, LoadOptions options) =>
+        options.Stream ? StreamOneAsync(http, model, options) : WholeOneAsync(http, model, options);
+
+    /// <summary>One non-streaming request: its end-to-end latency and the usage's completion tokens.</summary>
+    private static async Task<RequestSample> WholeOneAsync(HttpClient http, string model, LoadOptions options)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model"] = model, ["prompt"] = options.Prompt, ["max_tokens"] = options.MaxTokens, ["ignore_eos"] = true,
+        });
+        var start = Stopwatch.GetTimestamp();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri("/v1/completions", UriKind.Relative), content).ConfigureAwait(false);
+        var text = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        if (!response.IsSuccessStatusCode) return new RequestSample(false, [], 0, elapsed);
+        using var doc = JsonDocument.Parse(text);
+        return new RequestSample(true, [], doc.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), elapsed);
     }
 
     /// <summary>One streaming request: timestamps of every content chunk, and the usage chunk's token count.</summary>

@@ -13,8 +13,9 @@ namespace Engine.Execution;
 /// slot mapping, block tables), runs the model, and samples (each request with its own seeded <see cref="SequenceSampler"/>,
 /// in parallel over requests through a <see cref="BatchSampler"/>) the requests whose last known token was computed.
 /// It makes no policy decisions. Buffers are allocated once at the largest batch; logit rows (prompt logprobs may ask
-/// for a whole chunk's) are computed, reported and sampled in windows of MaxBatchSeqs rows, so the host logits buffer
-/// never grows.
+/// for a whole chunk's) are computed, reported and sampled in windows, so the host logits buffer stays bounded: MaxBatchSeqs
+/// rows, widened (up to the model's MaxLogitRows) when prompt logprobs ask for more rows, because every
+/// window re-reads the whole classifier matrix (8-row windows doubled the cost of a 256-token prefill at vocab 32k).
 /// </summary>
 public sealed class ModelRunner
 {
@@ -24,7 +25,7 @@ public sealed class ModelRunner
     private readonly ForwardBatch _batch;
     private readonly int[] _logitRowOf;
     private readonly int[] _promptRowOf;
-    private readonly float[] _logits;
+    private float[] _logits;
     private readonly BatchSampler _sampler;
     private PromptLogprobCalculator? _promptLogprobs;
     private readonly ModelRunnerOutput _output;
@@ -48,7 +49,13 @@ public sealed class ModelRunner
         _output = new ModelRunnerOutput(model.MaxBatchSeqs);
     }
 
-    /// <summary>Rows of vocabulary width the host logits buffer holds (MaxBatchSeqs, whatever prompt logprobs ask).</summary>
+    /// <summary>How the last step really ran its adapters: the scheduler's mode, or unmerged while its merge is in flight.</summary>
+    public LoraExecutionMode LastLoraMode { get; private set; }
+
+    /// <summary>The merged-weights cache this runner uses, if any.</summary>
+    internal LoraMergeCache? LoraMerges => _loraMerges;
+
+    /// <summary>Rows of vocabulary width the host logits buffer holds: MaxBatchSeqs, up to the prompt window once prompt logprobs asked for more.</summary>
     internal int LogitsCapacityRows => _logits.Length / _model.Config.VocabSize;
 
     public ModelRunnerOutput Execute(SchedulerOutput scheduled)
@@ -58,9 +65,12 @@ public sealed class ModelRunner
         var requests = scheduled.Scheduled;
         // The scheduler chose the LoRA mode; make the weights match it. Merged: every row runs the merged copy and
         // selects no adapter. Unmerged: base weights, each row its own adapter × multiplier. Base: base weights.
+        // A merged pair still being merged in the background runs unmerged (same outputs within the merge tolerance)
+        // until the first step after its merge finished: the switch happens here, between steps.
         var lora = scheduled.Lora;
         _model.MergedLora = lora.Mode == LoraExecutionMode.Merged ? MergedWeights(lora) : null;
-        var unmerged = lora.Mode == LoraExecutionMode.Unmerged;
+        var unmerged = lora.Mode == LoraExecutionMode.Unmerged || (lora.Mode == LoraExecutionMode.Merged && _model.MergedLora is null);
+        LastLoraMode = unmerged ? LoraExecutionMode.Unmerged : lora.Mode;
         for (var i = 0; i < requests.Count; i++)
         {
             var (request, n) = requests[i];
@@ -84,7 +94,11 @@ public sealed class ModelRunner
         // The sampler is seeded by (seed, choice, step), so a draw depends neither on the batch nor on the window.
         _output.Reset(requests.Count);
         var vocab = _model.Config.VocabSize;
-        var window = _model.MaxBatchSeqs;
+        if (batch.NumLogits > LogitsCapacityRows)
+        {
+            WidenForPromptRows(batch.NumLogits);
+        }
+        var window = LogitsCapacityRows;
         for (var first = 0; first < batch.NumLogits; first += window)
         {
             var count = Math.Min(window, batch.NumLogits - first);
@@ -102,6 +116,16 @@ public sealed class ModelRunner
     }
 
     // Row r of the chunk sits at position start + r and predicts prompt token start + r + 1 (§10: raw log_softmax);
+    // Grows (at least doubling, so a few times per runner at most) and never past the prompt window; never shrinks.
+    private void WidenForPromptRows(int rows)
+    {
+        var wanted = Math.Min(Math.Max(rows, 2 * LogitsCapacityRows), _model.MaxLogitRows);
+        if (wanted > LogitsCapacityRows)
+        {
+            _logits = new float[wanted * _model.Config.VocabSize];
+        }
+    }
+
     // only the rows inside the window [windowFirst, windowFirst + windowCount) are in the buffer now.
     private void ReportPromptLogprobs(Request request, int n, int firstRow, int windowFirst, int windowCount)
     {
@@ -118,7 +142,7 @@ public sealed class ModelRunner
         }
     }
 
-    private LoraMergedWeights MergedWeights(LoraExecution lora) => _loraMerges is { } merges
-        ? merges.Get(lora.AdapterId, lora.Multiplier)
+    private LoraMergedWeights? MergedWeights(LoraExecution lora) => _loraMerges is { } merges
+        ? merges.TryGet(lora.AdapterId, lora.Multiplier)
         : throw new InvalidOperationException("The scheduler chose merged LoRA weights but the runner has no LoraMergeCache.");
 }

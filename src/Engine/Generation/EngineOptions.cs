@@ -30,6 +30,12 @@ public sealed record EngineOptions
     public int MaxNumSeqs { get; init; } = 8;
 
     /// <summary>
+    /// Bound in bytes of the host logits buffer when <c>prompt_logprobs</c> asks for every row of a prompt chunk: rows
+    /// are computed in windows this wide (at least MaxNumSeqs rows), each window reading the classifier once.
+    /// </summary>
+    public int PromptLogitsWindowBytes { get; init; } = 32 << 20;
+
+    /// <summary>
     /// LoRA adapters requests may select by name (<see cref="EngineRequest.Lora"/>), opened and checked against the
     /// model when the engine is built; ids follow this order.
     /// </summary>
@@ -48,6 +54,13 @@ public sealed record EngineOptions
     /// ~5–10% faster than an unmerged one (bench/results/lora.md); hence a default that merges only long single-adapter runs.
     /// </summary>
     public int LoraMergeAfterSteps { get; init; } = 32;
+
+    /// <summary>
+    /// Whether merges run on one background thread while the steps go on unmerged, switching to merged at the first
+    /// step after the merge finished (true), or on the engine's thread, pausing every request for the merge (false:
+    /// merged from the first merged step, independent of timing).
+    /// </summary>
+    public bool LoraMergeInBackground { get; init; } = true;
 
     /// <summary>
     /// Whether requests reuse the keys and values of a cached prompt prefix (full KV blocks, keyed by their tokens, the

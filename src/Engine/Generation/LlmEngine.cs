@@ -97,7 +97,9 @@ public sealed partial class LlmEngine : IDisposable
     {
         var llamaWeights = LlamaWeights.Bind(config, weights);
         var adapterSet = UploadAdapters(config, backend, options.LoraAdapters, adapters);
-        var model = new LlamaModel(config, llamaWeights, backend, options.MaxNumBatchedTokens, options.MaxNumSeqs, adapterSet);
+        // prompt logprobs compute every prompt row's logits, in windows that each read the classifier once
+        var maxLogitRows = Math.Min(options.MaxNumBatchedTokens, options.PromptLogitsWindowBytes / (sizeof(float) * config.VocabSize));
+        var model = new LlamaModel(config, llamaWeights, backend, options.MaxNumBatchedTokens, options.MaxNumSeqs, adapterSet, maxLogitRows);
         // keys and values of every layer, float32
         var bytesPerToken = 2L * config.NumLayers * config.KvDim * sizeof(float);
         var cacheTokens = options.KvCacheTokens ?? (int)Math.Min((long)config.MaxContext * options.MaxNumSeqs, options.KvCacheBytes / bytesPerToken);
@@ -106,7 +108,7 @@ public sealed partial class LlmEngine : IDisposable
         var kv = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
         var allowMerged = options.AllowMergedLora && adapterSet is not null;
-        var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!) : null;
+        var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!, options.LoraMergeInBackground) : null;
         // a step's sequences are sampled in parallel on the CPU backend's threads, idle once the forward is done
         var sampler = new BatchSampler(config.VocabSize, backend is CpuBackend cpu ? cpu.Pool : null);
         var runner = new ModelRunner(model, kv, cache, merges, sampler);
@@ -201,6 +203,8 @@ public sealed partial class LlmEngine : IDisposable
     public void Dispose()
     {
         Core.Dispose();
+        // after the core thread stopped: cancels a background merge and waits for it, before the weights go away
+        Core.Runner.LoraMerges?.Dispose();
         _backend.Dispose();
         Array.ForEach(_loraAdapters, a => a.Dispose());
     }

@@ -15,6 +15,13 @@ namespace Engine.Lora;
 /// steps; until then those steps run unmerged. Requests that alternate between adapters therefore never thrash
 /// merges, and one long-running adapter still ends up on merged weights.
 /// </para>
+/// <para>
+/// A merged answer asks for the pair; it does not wait for it. The runner's <see cref="LoraMergeCache.TryGet"/>
+/// builds a pair it does not hold on one background thread and runs those steps unmerged (the same outputs within
+/// the merged-versus-unmerged rounding) until the first step after the merge finished, so no step pauses for a
+/// merge; a merged answer for another pair cancels a merge in flight. The policy therefore only decides which pair
+/// is worth merging, never when its copy is ready.
+/// </para>
 /// </summary>
 public sealed class LoraExecutionPolicy
 {
@@ -41,7 +48,8 @@ public sealed class LoraExecutionPolicy
     /// The mode of the next step, with the merge hysteresis above: <see cref="Decide"/>'s answer, except that a
     /// merged answer for a pair other than the last one merged stays <see cref="LoraExecutionMode.Unmerged"/> until
     /// the same answer has come <see cref="MergeAfterSteps"/> times in a row. Stateful: one policy per scheduler,
-    /// called once per step, because the runner keeps exactly the last pair it was told to merge.
+    /// called once per step, because the runner keeps exactly the last pair it was told to merge (held, or being
+    /// merged in the background: then the runner runs the step unmerged until the copy is ready).
     /// </summary>
     public LoraExecution Next(ReadOnlySpan<int> loraIds, ReadOnlySpan<float> multipliers)
     {

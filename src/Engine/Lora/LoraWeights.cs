@@ -14,9 +14,11 @@ public static class LoraWeights
 {
     /// <summary>
     /// The merged weights. Throws <see cref="LoraFormatException"/> naming the module and tensor when the base lacks
-    /// an adapted weight or its shape is not (out, in) of the adapter.
+    /// an adapted weight or its shape is not (out, in) of the adapter. <paramref name="maxThreads"/> bounds the modules
+    /// merged at once (−1: every core, for a merge between steps; 1 for a merge beside running forwards), and
+    /// <paramref name="cancellationToken"/> is checked between modules (<see cref="OperationCanceledException"/>).
     /// </summary>
-    public static Weights Merge(Weights baseWeights, LoraAdapter adapter, double multiplier)
+    public static Weights Merge(Weights baseWeights, LoraAdapter adapter, double multiplier, int maxThreads = -1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(baseWeights);
         ArgumentNullException.ThrowIfNull(adapter);
@@ -25,7 +27,7 @@ public static class LoraWeights
             throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "the LoRA multiplier must be finite");
         }
         // check every module first (errors name the module and tensor), then merge the modules in parallel: each
-        // writes only its own tensor, and the engine merges between steps, so the cores are otherwise idle
+        // writes only its own tensor; a merge between steps has the cores to itself, a background one gets one
         var jobs = new List<(LoraModule Module, WeightTensor Base, string Name, byte[] Bytes)>(adapter.Modules.Count);
         foreach (var module in adapter.Modules)
         {
@@ -43,7 +45,8 @@ public static class LoraWeights
         }
         try
         {
-            Parallel.ForEach(jobs, job =>
+            var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads, CancellationToken = cancellationToken };
+            Parallel.ForEach(jobs, options, job =>
                 LoraMerge.Merge(job.Base.Bytes.Span, DTypeMapping.ToSafetensors(job.Base.DType), job.Module, multiplier, job.Bytes, job.Name));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

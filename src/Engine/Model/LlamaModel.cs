@@ -23,13 +23,17 @@ public sealed class LlamaModel
     private readonly LoraAdapterSet? _adapters;
 
     /// <param name="adapters">LoRA adapters that batch sequences may select (unmerged); null for none.</param>
-    public LlamaModel(ModelConfig config, LlamaWeights weights, IBackend backend, int maxBatchTokens, int maxBatchSeqs, LoraAdapterSet? adapters = null)
+    /// <param name="maxLogitRows">Rows one <see cref="ComputeLogits"/> may compute (at least maxBatchSeqs; more lets prompt
+    /// logprobs read the classifier once per that many prompt rows); 0 = maxBatchSeqs.</param>
+    public LlamaModel(ModelConfig config, LlamaWeights weights, IBackend backend, int maxBatchTokens, int maxBatchSeqs, LoraAdapterSet? adapters = null,
+        int maxLogitRows = 0)
     {
         config.Validate();
         Config = config;
         _backend = backend;
         MaxBatchTokens = maxBatchTokens;
         MaxBatchSeqs = maxBatchSeqs;
+        MaxLogitRows = Math.Max(maxBatchSeqs, maxLogitRows);
         _tokenEmbedding = backend.LoadWeight(weights.TokenEmbedding);
         _classifier = ReferenceEquals(weights.Classifier, weights.TokenEmbedding) ? _tokenEmbedding : backend.LoadWeight(weights.Classifier);
         _finalNorm = backend.LoadWeight(weights.FinalNorm);
@@ -37,7 +41,7 @@ public sealed class LlamaModel
         var (invFreq, attentionScale) = RopeFrequencies.Compute(config);
         _rope = backend.CreateRopeTable(invFreq, attentionScale, config.MaxContext);
         _adapters = adapters;
-        _ws = new Workspace(backend, config, maxBatchTokens, maxBatchSeqs, adapters?.MaxRank ?? 0);
+        _ws = new Workspace(backend, config, maxBatchTokens, MaxLogitRows, adapters?.MaxRank ?? 0);
     }
 
     public ModelConfig Config { get; }
@@ -45,6 +49,9 @@ public sealed class LlamaModel
     public int MaxBatchTokens { get; }
 
     public int MaxBatchSeqs { get; }
+
+    /// <summary>Most rows one <see cref="ComputeLogits"/> computes.</summary>
+    public int MaxLogitRows { get; }
 
     /// <summary>
     /// The merged LoRA weights the next <see cref="Forward"/> runs in place of the base projections they adapt, or
@@ -60,7 +67,7 @@ public sealed class LlamaModel
     /// <summary>
     /// Runs every layer on <paramref name="batch"/>, writing each new token's key and value to its slot, and
     /// copies the logits of the rows in <c>batch.LogitsIndices</c> to <paramref name="logits"/> (NumLogits, vocab; may
-    /// be more rows than <see cref="MaxBatchSeqs"/>, computed in windows of that many).
+    /// be more rows than <see cref="MaxLogitRows"/>, computed in windows of that many).
     /// Rows of a sequence with a LoRA adapter get <c>scale · multiplier · (x Aᵀ) Bᵀ</c> added after each projection
     /// the adapter targets; a batch without adapted rows runs no LoRA op.
     /// </summary>
@@ -68,9 +75,9 @@ public sealed class LlamaModel
     {
         ForwardLayers(batch, cache);
         var m = batch.NumLogits;
-        for (var first = 0; first < m; first += MaxBatchSeqs)
+        for (var first = 0; first < m; first += MaxLogitRows)
         {
-            var count = Math.Min(MaxBatchSeqs, m - first);
+            var count = Math.Min(MaxLogitRows, m - first);
             ComputeLogits(batch, first, count, logits.Slice(first * Config.VocabSize, count * Config.VocabSize));
         }
     }
@@ -146,12 +153,12 @@ public sealed class LlamaModel
     /// <summary>
     /// logits = wcls · xb for logit rows <paramref name="first"/> .. first + count − 1 of <c>batch.LogitsIndices</c>
     /// (the rows that sample, and every prompt row of a request with prompt logprobs) after <see cref="ForwardLayers"/>;
-    /// <paramref name="count"/> is at most <see cref="MaxBatchSeqs"/>, <paramref name="logits"/> holds count × vocab.
+    /// <paramref name="count"/> is at most <see cref="MaxLogitRows"/>, <paramref name="logits"/> holds count × vocab.
     /// </summary>
     public void ComputeLogits(ForwardBatch batch, int first, int count, Span<float> logits)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxBatchSeqs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxLogitRows);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, batch.NumLogits);
         var ws = _ws;
         _backend.GatherLogitRows(ws.Xb, batch, first, count, ws.LastRows);
@@ -216,7 +223,7 @@ public sealed class LlamaModel
     }
 
     // llama2.c's RunState: every activation buffer, allocated once at the largest batch.
-    private sealed class Workspace(IBackend b, ModelConfig c, int maxTokens, int maxSeqs, int maxLoraRank)
+    private sealed class Workspace(IBackend b, ModelConfig c, int maxTokens, int maxLogitRows, int maxLoraRank)
     {
         public IDeviceBuffer X { get; } = b.AllocateBuffer(maxTokens, c.Dim);            // residual stream
         public IDeviceBuffer Xb { get; } = b.AllocateBuffer(maxTokens, c.Dim);           // normed residual
@@ -227,8 +234,8 @@ public sealed class LlamaModel
         public IDeviceBuffer Delta { get; } = b.AllocateBuffer(maxTokens, c.Dim);        // branch output added to x
         public IDeviceBuffer Hb { get; } = b.AllocateBuffer(maxTokens, c.HiddenDim);     // gate, then silu(gate) ⊙ up
         public IDeviceBuffer Hb2 { get; } = b.AllocateBuffer(maxTokens, c.HiddenDim);    // up
-        public IDeviceBuffer LastRows { get; } = b.AllocateBuffer(maxSeqs, c.Dim);
-        public IDeviceBuffer Logits { get; } = b.AllocateBuffer(maxSeqs, c.VocabSize);
+        public IDeviceBuffer LastRows { get; } = b.AllocateBuffer(maxLogitRows, c.Dim);
+        public IDeviceBuffer Logits { get; } = b.AllocateBuffer(maxLogitRows, c.VocabSize);
         public IDeviceBuffer? LoraShrunk { get; } = maxLoraRank == 0 ? null : b.AllocateBuffer(maxTokens, maxLoraRank); // x Aᵀ
     }
 }

@@ -6,39 +6,35 @@ namespace Server.Cli;
 
 /// <summary>
 /// <c>engine keys create|list|revoke|set-overrides</c>: manage the API key database. The secret is printed
-/// once, at creation; the database keeps only a salted hash.
+/// once, at creation; the database keeps only a salted hash. The <c>team-*</c> commands (KeysCommand.Teams.cs)
+/// manage teams and their members.
 /// </summary>
-public static class KeysCommand
+public static partial class KeysCommand
 {
     public static Command Create()
     {
         var db = new Option<string>("--db") { Description = "Key database file.", DefaultValueFactory = _ => SqliteKeyStore.DefaultPath() };
-        var command = new Command("keys", "Manage API keys (create, list, revoke, set-overrides).");
+        var command = new Command("keys", "Manage API keys (create, list, revoke, set-overrides) and teams (team-create, team-add, team-remove, team-delete, team-list).");
         command.Subcommands.Add(CreateKey(db));
         command.Subcommands.Add(ListKeys(db));
         command.Subcommands.Add(RevokeKey(db));
         command.Subcommands.Add(SetOverrides(db));
+        AddTeamCommands(command, db);
         return command;
     }
 
     private static Command CreateKey(Option<string> db)
     {
-        var name = new Option<string>("--name") { Description = "A label for the key's owner.", Required = true };
-        var parallel = new Option<int?>("--parallel") { Description = "Generation requests in flight per model." };
-        var rpm = new Option<int?>("--rpm") { Description = "Generation requests per minute." };
-        var quota = new Option<string?>("--quota") { Description = "Generation requests per model per window, e.g. 5/2d (units s, m, h, d)." };
-        var models = new Option<string?>("--models") { Description = "Comma-separated model ids the key may use (default: all)." };
-        var overrides = new Option<string?>("--overrides") { Description = "JSON object of parameter overrides, e.g. {\"temperature\": 0.7}." };
-        var command = new Command("create", "Create a key and print it once.") { db, name, parallel, rpm, quota, models, overrides };
+        var name = new Option<string>("--name") { Description = "A label for the key's owner (the member name teams use).", Required = true };
+        var account = new AccountOptions("key");
+        var command = new Command("create", "Create a key and print it once.") { db, name };
+        account.AddTo(command);
         command.SetAction(parse =>
         {
             try
             {
-                var limits = new AccountLimits(parse.GetValue(parallel), parse.GetValue(rpm),
-                    parse.GetValue(quota) is { } q ? Quota.Parse(q) : null);
-                var modelList = parse.GetValue(models)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var store = Open(parse.GetValue(db)!);
-                var (record, key) = store.Create(parse.GetValue(name)!, limits, modelList, parse.GetValue(overrides));
+                var (record, key) = store.Create(parse.GetValue(name)!, account.Limits(parse), account.Models(parse), account.Overrides(parse));
                 Console.Error.WriteLine($"Created key {record.Id} ({record.Name}). It is shown only now:");
                 Console.WriteLine(key);
                 return 0;

@@ -18,6 +18,12 @@ public sealed record ServerOptions
     /// <summary>Upper bound of <c>n</c> and <c>best_of</c>.</summary>
     public int MaxN { get; init; } = 128;
 
+    /// <summary>
+    /// A stream that sends nothing for this long gets an SSE comment <c>: keep-alive</c> (api.md §8.1), so proxies
+    /// keep a long prefill or queue wait open; zero or negative = never.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Allowed CORS origins; empty = CORS off.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 

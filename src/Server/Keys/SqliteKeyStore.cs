@@ -4,10 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace Server.Keys;
 
 /// <summary>
-/// API keys in a SQLite file: salted hashes only, with each key's limits, allowed models and overrides.
-/// Every authentication reads the database, so revocations and override edits apply to the next request.
+/// API keys in a SQLite file: salted hashes only, with each key's limits, allowed models and overrides; and
+/// the teams keys' owners may act for (SqliteKeyStore.Teams.cs). Every authentication reads the database, so
+/// revocations, membership and override edits apply to the next request.
 /// </summary>
-public sealed class SqliteKeyStore : IKeyStore
+public sealed partial class SqliteKeyStore : IKeyStore
 {
     private const string Schema = """
         create table if not exists api_keys (
@@ -26,7 +27,7 @@ public sealed class SqliteKeyStore : IKeyStore
           revoked_at integer
         );
         create index if not exists api_keys_prefix on api_keys(prefix);
-        """;
+        """ + TeamSchema;
 
     private const string Columns = "id, name, prefix, parallel, rpm, quota_requests, quota_period_seconds, models, overrides, created_at, revoked_at";
 
@@ -67,10 +68,7 @@ public sealed class SqliteKeyStore : IKeyStore
         insert.Parameters.AddWithValue("$prefix", ApiKeySecret.PrefixOf(key));
         insert.Parameters.AddWithValue("$salt", salt);
         insert.Parameters.AddWithValue("$hash", ApiKeySecret.Hash(salt, key));
-        insert.Parameters.AddWithValue("$parallel", (object?)limits.Parallel ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$rpm", (object?)limits.RequestsPerMinute ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$quota", (object?)limits.Quota?.Requests ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$period", (object?)limits.Quota?.Period.TotalSeconds ?? DBNull.Value);
+        BindLimits(insert, limits);
         insert.Parameters.AddWithValue("$models", models is null ? DBNull.Value : string.Join(',', models));
         insert.Parameters.AddWithValue("$overrides", (object?)overridesJson ?? DBNull.Value);
         insert.Parameters.AddWithValue("$created", now.ToUnixTimeSeconds());
@@ -119,8 +117,7 @@ public sealed class SqliteKeyStore : IKeyStore
         {
             if (!ApiKeySecret.Matches(presentedKey, (byte[])reader[0], (byte[])reader[1])) continue;
             var record = Read(reader, offset: 2);
-            return new CallerIdentity($"key-{record.Id}", record.Name, record.Limits,
-                record.Models is null ? null : new HashSet<string>(record.Models, StringComparer.Ordinal),
+            return new CallerIdentity($"key-{record.Id}", record.Name, record.Limits, ModelSet(record.Models),
                 KeyOverrides.Parse(record.OverridesJson));
         }
         return null;
@@ -154,17 +151,35 @@ public sealed class SqliteKeyStore : IKeyStore
 
     private static ApiKeyRecord Read(SqliteDataReader r, int offset)
     {
-        int? NullableInt(int i) => r.IsDBNull(offset + i) ? null : r.GetInt32(offset + i);
         string? NullableText(int i) => r.IsDBNull(offset + i) ? null : r.GetString(offset + i);
-        var quotaRequests = NullableInt(5);
-        var quota = quotaRequests is int q ? new Quota(q, TimeSpan.FromSeconds(r.GetDouble(offset + 6))) : null;
-        var models = NullableText(7)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new ApiKeyRecord(
             r.GetInt64(offset), r.GetString(offset + 1), r.GetString(offset + 2),
-            new AccountLimits(NullableInt(3), NullableInt(4), quota), models, NullableText(8),
+            ReadLimits(r, offset + 3), ModelList(NullableText(7)), NullableText(8),
             DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(offset + 9)),
             r.IsDBNull(offset + 10) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(offset + 10)));
     }
+
+    /// <summary>The limit columns <c>parallel, rpm, quota_requests, quota_period_seconds</c> starting at <paramref name="at"/>.</summary>
+    private static AccountLimits ReadLimits(SqliteDataReader r, int at)
+    {
+        int? NullableInt(int i) => r.IsDBNull(at + i) ? null : r.GetInt32(at + i);
+        var quota = NullableInt(2) is int q ? new Quota(q, TimeSpan.FromSeconds(r.GetDouble(at + 3))) : null;
+        return new AccountLimits(NullableInt(0), NullableInt(1), quota);
+    }
+
+    private static void BindLimits(SqliteCommand command, AccountLimits limits)
+    {
+        command.Parameters.AddWithValue("$parallel", (object?)limits.Parallel ?? DBNull.Value);
+        command.Parameters.AddWithValue("$rpm", (object?)limits.RequestsPerMinute ?? DBNull.Value);
+        command.Parameters.AddWithValue("$quota", (object?)limits.Quota?.Requests ?? DBNull.Value);
+        command.Parameters.AddWithValue("$period", (object?)limits.Quota?.Period.TotalSeconds ?? DBNull.Value);
+    }
+
+    private static string[]? ModelList(string? stored) =>
+        stored?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static HashSet<string>? ModelSet(IReadOnlyList<string>? models) =>
+        models is null ? null : new HashSet<string>(models, StringComparer.Ordinal);
 
     internal static string Describe(AccountLimits limits) => string.Join(", ", new[]
     {

@@ -6,4 +6,7 @@ public enum LimitKind
     Parallel,
     RequestsPerMinute,
     Quota,
+
+    /// <summary>Friendli's <c>timeout_microseconds</c>: no first token in time (api.md §12.2).</summary>
+    QueueTimeout,
 }

@@ -19,6 +19,9 @@ public sealed record GenerationFields(
 
     public int N => Sampling.N;
 
+    /// <summary>Friendli's <c>timeout_microseconds</c> (api.md §12.2): the longest wait for the first token; null = none.</summary>
+    public TimeSpan? QueueTimeout { get; init; }
+
     /// <summary>Completions: alternatives per token; chat: <c>top_logprobs</c> when <c>logprobs</c> is true; null = none.</summary>
     public int? Logprobs => Sampling.Logprobs;
 
@@ -36,8 +39,16 @@ public sealed record GenerationFields(
         return new GenerationFields(
             sampling, stream, includeUsage, continuousUsage, defaultMax, multiplier, JsonFields.Int(body, "priority") ?? 0,
             JsonFields.String(body, "request_id"), JsonFields.Bool(body, "echo") ?? false,
-            JsonFields.Bool(body, "add_special_tokens") ?? false);
+            JsonFields.Bool(body, "add_special_tokens") ?? false) { QueueTimeout = ParseQueueTimeout(body) };
     }
+
+    // 0 (or null) is "no timeout", the value clients fill in for an unset integer.
+    private static TimeSpan? ParseQueueTimeout(JsonElement body) => JsonFields.Long(body, "timeout_microseconds") switch
+    {
+        null or 0 => null,
+        < 0 and var t => throw new RequestValidationException("timeout_microseconds", $"timeout_microseconds must be a non-negative integer, got {t}."),
+        var t => TimeSpan.FromMicroseconds(t.Value),
+    };
 
     /// <summary>
     /// (max_tokens, min_tokens) for one prompt of <paramref name="promptTokens"/> tokens, checked against the

@@ -43,7 +43,8 @@ public sealed class ChatHandler(
 
         var writer = new ChatWriter(id, time.GetUtcNow().ToUnixTimeSeconds(), model.Id, role, echo, fields,
             promptIds.Count, new LogprobFormatter(host, model.Id, sampling.Detokenize), tools);
-        var run = new GenerationRun(host, metrics, [request]);
+        var run = new GenerationRun(host, metrics, [request], fields.QueueTimeout);
+        await run.StartAsync(http.RequestAborted).ConfigureAwait(false);
         // best_of > n and beam search cannot stream: one event with the whole response, then [DONE] (api.md §8.1)
         if (fields.Stream && !sampling.CanStream)
             await writer.WholeAsync(http, run, asEvent: true).ConfigureAwait(false);

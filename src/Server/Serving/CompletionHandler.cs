@@ -41,7 +41,10 @@ public sealed class CompletionHandler(
             promptTokens += prompts[p].TokenIds.Count;
         }
         metrics.AddPromptTokens(promptTokens);
-        var run = new GenerationRun(host, metrics, promptOnly && !echoLogprobs ? [] : requests);
+        // max_tokens = 0 with echo returns the prompt only, generating nothing (api.md §6.4), unless echoed logprobs
+        // need the prompt's rows computed.
+        var run = new GenerationRun(host, metrics, promptOnly && !echoLogprobs ? [] : requests, fields.QueueTimeout);
+        await run.StartAsync(http.RequestAborted).ConfigureAwait(false);
         var logprobs = new LogprobFormatter(host, model.Id, sampling.Detokenize);
         var writer = new CompletionWriter(id, created, model.Id, prompts, fields, logprobs, promptOnly);
         // best_of > n and beam search cannot stream: one event with the whole response, then [DONE] (api.md §8.1)

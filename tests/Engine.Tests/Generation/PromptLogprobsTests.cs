@@ -73,19 +73,21 @@ public sealed class PromptLogprobsTests
         }
     }
 
-    // The whole 21-token prompt in one chunk asks for 21 logit rows; the runner computes, reports and samples them in
-    // windows of MaxNumSeqs rows, so its host logits buffer stays MaxNumSeqs rows wide, and the windows change nothing.
+    // The whole 21-token prompt in one chunk asks for 21 logit rows; with a prompt window of 8 rows the runner
+    // computes, reports and samples them in windows of 8 (3 windows), so its host logits buffer stays 8 rows wide
+    // (from MaxNumSeqs = 3 it widens to the window, not to the chunk), and the windows change nothing.
     [Fact]
-    public async Task LogitsBufferStaysMaxNumSeqsRows_WhenOneChunkAsksForEveryPromptRow()
+    public async Task LogitsBufferStaysWithinThePromptWindow_WhenOneChunkAsksForEveryPromptRow()
     {
         var expected = ReferenceLogprobs();
-        using var engine = LlmEngine.Create(Tiny, TinyWeights, new EngineOptions { Threads = 1, MaxNumBatchedTokens = 64, MaxNumSeqs = 3 });
+        var options = new EngineOptions { Threads = 1, MaxNumBatchedTokens = 64, MaxNumSeqs = 3, PromptLogitsWindowBytes = 8 * sizeof(float) * Tiny.VocabSize };
+        using var engine = LlmEngine.Create(Tiny, TinyWeights, options);
         var sampling = new SamplingParams { Temperature = 0f, PromptLogprobs = 1, IgnoreEos = true }.Validate();
         var neighbour = Run(engine, new EngineRequest([5, 6, 7, 8, 9, 10, 11, 12, 13], GenerationRequest.Greedy with { IgnoreEos = true }, 4));
         var outputs = await Run(engine, new EngineRequest(Prompt, sampling, 3));
         await neighbour;
 
-        Assert.Equal(3, engine.Core.Runner.LogitsCapacityRows);
+        Assert.Equal(8, engine.Core.Runner.LogitsCapacityRows);
         var prompt = outputs[0].PromptLogprobs!;
         for (var p = 1; p < Prompt.Length; p++)
         {

@@ -191,12 +191,13 @@ public sealed class LoraEngineTests : IDisposable
         LoraAdapters = [new LoraAdapterSpec("a", _dir.File("a")), new LoraAdapterSpec("b", _dir.File("b"))],
         AllowMergedLora = allowMerged,
         LoraMergeAfterSteps = 1,   // merge on the first uniform step, so lone adapter runs are merged throughout
+        LoraMergeInBackground = false,   // ... from that very step (LoraBackgroundMergeTests covers the background)
     });
 
-    private sealed record Run(List<int> Tokens, List<float> Logprobs, List<float> Top);
+    internal sealed record Run(List<int> Tokens, List<float> Logprobs, List<float> Top);
 
     // 24 greedy tokens of Prompt with the log-probability of each and of its top 3 alternatives.
-    private static async Task<Run> Generate(LlmEngine engine, int loraId, float multiplier)
+    internal static async Task<Run> Generate(LlmEngine engine, int loraId, float multiplier)
     {
         var request = new GenerationRequest(Prompt, MaxTokens: 24)
         {

@@ -38,6 +38,8 @@ internal sealed class ModelHarness : IDisposable
 
     public LlamaModel Model { get; }
 
+    public CpuBackend Backend => _backend;
+
     public int BlockSize { get; }
 
     /// <summary>

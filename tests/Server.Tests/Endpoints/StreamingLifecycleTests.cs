@@ -54,6 +54,30 @@ public sealed class StreamingLifecycleTests
         Api.AssertError(body, 400, "BadRequestError", "temperature");
     }
 
+    [Fact]
+    public async Task ReturnsBadRequestNamingField_WhenEngineRejectsSeveralPrompts()
+    {
+        await using var server = await TestServer.StartAsync(new FailingHost());
+
+        var (status, body, _) = await Api.PostAsync(server.Client, "/v1/completions", """{"model": "tiny", "prompt": ["x", "y", "z"]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Api.AssertError(body, 400, "BadRequestError", "temperature");
+    }
+
+    [Fact]
+    public async Task ReturnsBadRequestBeforeTheStream_WhenEngineRejectsAndQueueTimeoutIsSet()
+    {
+        // With timeout_microseconds the stream opens only at the first token, so an engine rejection is a plain 400.
+        await using var server = await TestServer.StartAsync(new FailingHost());
+
+        var (status, body, _) = await Api.PostAsync(server.Client, "/v1/completions",
+            """{"model": "tiny", "prompt": "x", "stream": true, "timeout_microseconds": 10000000}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Api.AssertError(body, 400, "BadRequestError", "temperature");
+    }
+
     /// <summary>An engine that rejects every request once it starts generating.</summary>
     private sealed class FailingHost : IModelHost
     {

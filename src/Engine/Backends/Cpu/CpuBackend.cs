@@ -36,6 +36,9 @@ public sealed unsafe class CpuBackend : IBackend
     // idle between forwards, so the runner samples a step's sequences on it (BatchSampler)
     internal WorkerPool Pool => _pool;
 
+    /// <summary>Weights loaded and not yet released (tests check that merged LoRA copies are freed).</summary>
+    internal int NumWeights => _weights.Count;
+
     public IDeviceWeight LoadWeight(WeightTensor tensor)
     {
         var weight = new CpuWeight(tensor);

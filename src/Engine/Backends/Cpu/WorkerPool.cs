@@ -8,14 +8,16 @@ namespace Engine.Backends.Cpu;
 /// and the caller waits only for workers that actually joined the job: a worker the OS has not scheduled yet
 /// finds the job closed and skips it (on an oversubscribed machine a full barrier would stall every job).
 /// Between jobs a worker spins on the job generation for a short while (a decode step launches ~100 jobs, and
-/// a futex wake per job would cost more than the job), then parks on a semaphore. Nothing is allocated per job.
+/// a futex wake per job would cost more than the job), then parks on an event that blocks at once: the pool
+/// already spun, and SemaphoreSlim.Wait's own spinning cost 14–23% of the CPU of a server idling between
+/// requests. Nothing is allocated per job.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 10000; // 100 µs
 
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim[] _wake;
+    private readonly ManualResetEventSlim[] _wake;
     private readonly int[] _sleeping;
     private IParallelJob? _job;
     private int _numChunks;
@@ -29,11 +31,11 @@ internal sealed class WorkerPool : IDisposable
     {
         Threads = Math.Max(1, threads);
         _threads = new Thread[Threads - 1];
-        _wake = new SemaphoreSlim[Threads - 1];
+        _wake = new ManualResetEventSlim[Threads - 1];
         _sleeping = new int[Threads - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
-            _wake[i] = new SemaphoreSlim(0);
+            _wake[i] = new ManualResetEventSlim(initialState: false, spinCount: 0);
             var worker = i + 1;
             _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"cpu-backend-{worker}" };
             _threads[i].Start();
@@ -69,7 +71,7 @@ internal sealed class WorkerPool : IDisposable
             // only a parked worker needs a wake-up; a spinning one sees the new generation by itself
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
             {
-                _wake[i].Release();
+                _wake[i].Set();
             }
         }
         Drain(job, numChunks, 0);
@@ -136,7 +138,10 @@ internal sealed class WorkerPool : IDisposable
                 return;             // nobody saw us parked: no wake-up is coming
             }
         }
-        _wake[index].Wait();        // a wake-up was (or will be) released for us
+        _wake[index].Wait();        // a wake-up was (or will be) set for us
+        // one Set per park (whoever clears _sleeping sets), and the next park announces itself only after this
+        // reset, so no wake-up is lost
+        _wake[index].Reset();
     }
 
     public void Dispose()
@@ -146,7 +151,7 @@ internal sealed class WorkerPool : IDisposable
         {
             if (Interlocked.Exchange(ref _sleeping[i], 0) == 1)
             {
-                _wake[i].Release();
+                _wake[i].Set();
             }
         }
         foreach (var thread in _threads)
