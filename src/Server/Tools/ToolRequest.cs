@@ -12,7 +12,9 @@ namespace Server.Tools;
 /// </summary>
 /// <param name="FunctionName">The forced function of <see cref="ToolChoiceKind.Named"/>; null otherwise.</param>
 /// <param name="Parallel"><c>parallel_tool_calls</c> (default true); false limits a required reply to one call.</param>
-public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, ToolChoiceKind Choice, string? FunctionName, bool Parallel = true)
+/// <param name="Parser">The server's tool-call parser, set for <see cref="ToolChoiceKind.Auto"/>; null otherwise.</param>
+public sealed partial record ToolRequest(
+    IReadOnlyList<ToolDefinition> Tools, ToolChoiceKind Choice, string? FunctionName, bool Parallel = true, IToolCallParser? Parser = null)
 {
     /// <summary>A function without <c>parameters</c> takes none: the only conforming arguments are <c>{}</c>.</summary>
     public const string EmptyParameters = """{"type":"object","properties":{},"additionalProperties":false}""";
@@ -43,8 +45,9 @@ public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, To
         var (kind, name) = hasChoice ? ParseChoice(choiceValue, tools) : (toolCallParser is null ? ToolChoiceKind.None : ToolChoiceKind.Auto, null);
         if (kind == ToolChoiceKind.Auto && toolCallParser is null)
             throw new RequestValidationException("tool_choice",
-                "\"auto\" tool choice requires a tool-call parser: start the server with `engine serve --tool-call-parser hermes`.");
-        return new ToolRequest(tools, kind, name, JsonFields.Bool(body, "parallel_tool_calls") ?? true);
+                $"\"auto\" tool choice requires a tool-call parser: start the server with `engine serve --tool-call-parser NAME` ({string.Join(", ", ToolCallParsers.Names)}).");
+        var parser = kind == ToolChoiceKind.Auto ? ToolCallParsers.Of(toolCallParser) : null;
+        return new ToolRequest(tools, kind, name, JsonFields.Bool(body, "parallel_tool_calls") ?? true, parser);
     }
 
     /// <summary>

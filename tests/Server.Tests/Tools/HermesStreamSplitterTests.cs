@@ -8,7 +8,7 @@ public sealed class HermesStreamSplitterTests
     [Fact]
     public void HoldsBackAPartialTag_AndEverythingFromTheFirstCall()
     {
-        var splitter = new HermesStreamSplitter();
+        var splitter = new ToolCallStreamSplitter(HermesToolParser.Instance.StartMarkers);
 
         Assert.Equal("Hi ", splitter.Feed("Hi <to"));
         Assert.Equal("", splitter.Feed("ol_ca"));
@@ -20,7 +20,7 @@ public sealed class HermesStreamSplitterTests
     [Fact]
     public void ReleasesAHeldTail_ThatTurnsOutNotToBeATag()
     {
-        var splitter = new HermesStreamSplitter();
+        var splitter = new ToolCallStreamSplitter(HermesToolParser.Instance.StartMarkers);
 
         Assert.Equal("a ", splitter.Feed("a <"));
         Assert.Equal("<b", splitter.Feed("b"));
@@ -35,7 +35,7 @@ public sealed class HermesStreamSplitterTests
         for (var cut1 = 0; cut1 <= text.Length; cut1++)
         for (var cut2 = cut1; cut2 <= text.Length; cut2++)
         {
-            var splitter = new HermesStreamSplitter();
+            var splitter = new ToolCallStreamSplitter(HermesToolParser.Instance.StartMarkers);
             var sent = splitter.Feed(text[..cut1]) + splitter.Feed(text[cut1..cut2]) + splitter.Feed(text[cut2..]);
             Assert.Equal("x <tool ", sent);
             Assert.Equal(text, sent + splitter.Rest);

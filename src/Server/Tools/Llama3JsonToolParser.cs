@@ -1,0 +1,58 @@
+using Server.Contracts;
+
+namespace Server.Tools;
+
+/// <summary>
+/// The Llama 3.1 / 3.2 JSON tool-call format (<c>--tool-call-parser llama3_json</c>, vLLM's name): the calls are
+/// JSON objects <c>{"name": ..., "parameters": {...}}</c> (or <c>"arguments"</c>) separated by <c>;</c>, optionally
+/// opened by <c>&lt;|python_tag|&gt;</c>.
+/// </summary>
+public sealed class Llama3JsonToolParser : IToolCallParser
+{
+    private const string PythonTag = "<|python_tag|>";
+
+    /// <summary>The one instance (the parser holds no state).</summary>
+    public static Llama3JsonToolParser Instance { get; } = new();
+
+    private Llama3JsonToolParser()
+    {
+    }
+
+    public string Name => "llama3_json";
+
+    // a brace anywhere may open a call: streams hold text from the first one (and a bare brace costs only latency)
+    public IReadOnlyList<string> StartMarkers { get; } = [PythonTag, "{"];
+
+    /// <summary>
+    /// The calls start at the first <c>&lt;|python_tag|&gt;</c>, or without one at the first <c>{</c>; from there the
+    /// text must be one or more call objects separated by <c>;</c> (each may repeat the tag). Text before the calls
+    /// and after the last one is content (trimmed; null when empty). When any object is not valid JSON with a
+    /// string <c>name</c>, nothing counts as a call and the whole text is content — vLLM's all-or-nothing rule.
+    /// </summary>
+    public ParsedToolCalls Parse(string text)
+    {
+        var tag = text.IndexOf(PythonTag, StringComparison.Ordinal);
+        var start = tag >= 0 ? tag : text.IndexOf('{', StringComparison.Ordinal);
+        if (start < 0) return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+
+        var calls = new List<ChatToolCall>();
+        var at = start;
+        while (true)
+        {
+            at = JsonExtent.SkipSpace(text, at);
+            if (string.CompareOrdinal(text, at, PythonTag, 0, PythonTag.Length) == 0) at = JsonExtent.SkipSpace(text, at + PythonTag.Length);
+            var end = at < text.Length && text[at] == '{' ? JsonExtent.End(text, at) : -1;
+            if (end < 0 || ToolCallJson.TryCall(text.AsSpan(at, end - at)) is not { } call)
+                return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+            calls.Add(call);
+            at = JsonExtent.SkipSpace(text, end);
+            if (at == text.Length || text[at] != ';') break;
+            at++;
+            if (JsonExtent.SkipSpace(text, at) == text.Length) break;
+        }
+        var content = (text[..start] + text[at..]).Trim();
+        return new ParsedToolCalls(NullIfEmpty(content), calls);
+    }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+}
