@@ -37,6 +37,7 @@ public sealed class Llama3JsonToolParser : IToolCallParser
 
         var calls = new List<ChatToolCall>();
         var at = start;
+        var callsEnd = start;
         while (true)
         {
             at = JsonExtent.SkipSpace(text, at);
@@ -45,12 +46,14 @@ public sealed class Llama3JsonToolParser : IToolCallParser
             if (end < 0 || ToolCallJson.TryCall(text.AsSpan(at, end - at)) is not { } call)
                 return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
             calls.Add(call);
+            // the calls end after the last object, or after a trailing ';'
+            callsEnd = end;
             at = JsonExtent.SkipSpace(text, end);
             if (at == text.Length || text[at] != ';') break;
-            at++;
+            callsEnd = ++at;
             if (JsonExtent.SkipSpace(text, at) == text.Length) break;
         }
-        var content = (text[..start] + text[at..]).Trim();
+        var content = (text[..start] + text[callsEnd..]).Trim();
         return new ParsedToolCalls(NullIfEmpty(content), calls);
     }
 

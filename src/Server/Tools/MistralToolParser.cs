@@ -37,14 +37,14 @@ public sealed class MistralToolParser : IToolCallParser
 
         var calls = new List<ChatToolCall>();
         var at = start;
+        var callsEnd = start;
         while (string.CompareOrdinal(text, at, Marker, 0, Marker.Length) == 0)
         {
-            at = JsonExtent.SkipSpace(text, at + Marker.Length);
-            var end = ReadGroup(text, at, calls);
-            if (end < 0) return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
-            at = JsonExtent.SkipSpace(text, end);
+            callsEnd = ReadGroup(text, JsonExtent.SkipSpace(text, at + Marker.Length), calls);
+            if (callsEnd < 0) return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+            at = JsonExtent.SkipSpace(text, callsEnd);
         }
-        var content = (text[..start] + text[at..]).Trim();
+        var content = (text[..start] + text[callsEnd..]).Trim();
         return new ParsedToolCalls(NullIfEmpty(content), calls);
     }
 

@@ -1,0 +1,53 @@
+using System.Net;
+using Server.Hosting;
+using Server.Tests.Fakes;
+
+namespace Server.Tests.Tools;
+
+/// <summary>
+/// <c>tool_choice: "auto"</c> under <c>--tool-call-parser llama3_json</c> and <c>mistral</c>: the endpoint uses the
+/// configured parser, streaming or not, over a model scripted to write that family's calls.
+/// </summary>
+public sealed class AutoToolChoiceParserTests
+{
+    private const string Request =
+        """{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "tool_choice": "auto", "tools": [{"type": "function", "function": {"name": "get_weather"}}, {"type": "function", "function": {"name": "get_time"}}]""";
+
+    public static TheoryData<string, string> Replies => new()
+    {
+        { "llama3_json", "Checking. <|python_tag|>{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Oslo\"}}; {\"name\": \"get_time\", \"parameters\": {}}" },
+        { "mistral", "Checking. [TOOL_CALLS][{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}, {\"name\": \"get_time\", \"arguments\": {}}]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public async Task NonStreaming_ReturnsTheCalls_TheTextBeforeThem_AndFinishReasonToolCalls(string parser, string reply)
+    {
+        await using var server = await TestServer.StartAsync(new ScriptedModelHost(reply), options: new ServerOptions { ToolCallParser = parser });
+
+        var (status, body, _) = await Api.PostAsync(server.Client, "/v1/chat/completions", Request + "}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var choice = body.GetProperty("choices")[0];
+        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+        Assert.Equal("Checking.", choice.GetProperty("message").GetProperty("content").GetString());
+        var calls = choice.GetProperty("message").GetProperty("tool_calls");
+        Assert.Equal(["get_weather", "get_time"], calls.EnumerateArray().Select(c => c.GetProperty("function").GetProperty("name").GetString()));
+        Assert.Equal(["""{"city":"Oslo"}""", "{}"], calls.EnumerateArray().Select(c => c.GetProperty("function").GetProperty("arguments").GetString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public async Task Streaming_SendsTheLeadingTextAsContent_ThenTheCalls(string parser, string reply)
+    {
+        await using var server = await TestServer.StartAsync(new ScriptedModelHost(reply), options: new ServerOptions { ToolCallParser = parser });
+
+        var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions", Request + ", \"stream\": true}"));
+        var streamed = StreamedReply.Of(Api.SseData(await response.Content.ReadAsStringAsync()));
+
+        Assert.Equal("Checking. ", streamed.Content);
+        Assert.Equal(["get_weather", "get_time"], streamed.Names);
+        Assert.Equal(["""{"city":"Oslo"}""", "{}"], streamed.Arguments);
+        Assert.Equal("tool_calls", streamed.FinishReason);
+    }
+}
