@@ -21,6 +21,8 @@ public sealed class HermesToolParser : IToolCallParser
 
     public string Name => "hermes";
 
+    public bool KeepsSpecialTokens => false;
+
     public IReadOnlyList<string> StartMarkers { get; } = [Open];
 
     /// <summary>

@@ -16,6 +16,12 @@ public interface IToolCallParser
     /// </summary>
     IReadOnlyList<string> StartMarkers { get; }
 
+    /// <summary>
+    /// Whether the format opens with a special token that must stay in the output text, so <c>"auto"</c> turns
+    /// <c>skip_special_tokens</c> off (vLLM does so for mistral's <c>[TOOL_CALLS]</c>).
+    /// </summary>
+    bool KeepsSpecialTokens { get; }
+
     /// <summary>Splits a finished text into calls and the content outside them (trimmed, null when empty).</summary>
     ParsedToolCalls Parse(string text);
 }

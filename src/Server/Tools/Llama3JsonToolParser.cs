@@ -20,6 +20,9 @@ public sealed class Llama3JsonToolParser : IToolCallParser
 
     public string Name => "llama3_json";
 
+    // <|python_tag|> is optional: without it the calls still start at the first brace
+    public bool KeepsSpecialTokens => false;
+
     // a brace anywhere may open a call: streams hold text from the first one (and a bare brace costs only latency)
     public IReadOnlyList<string> StartMarkers { get; } = [PythonTag, "{"];
 

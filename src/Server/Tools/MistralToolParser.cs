@@ -22,6 +22,8 @@ public sealed class MistralToolParser : IToolCallParser
 
     public string Name => "mistral";
 
+    public bool KeepsSpecialTokens => true;
+
     public IReadOnlyList<string> StartMarkers { get; } = [Marker];
 
     /// <summary>

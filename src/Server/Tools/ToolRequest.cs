@@ -52,10 +52,12 @@ public sealed partial record ToolRequest(
 
     /// <summary>
     /// For named and required choices, <paramref name="sampling"/> with <c>GuidedJson</c> set to the tool-call
-    /// schema and re-validated (so a schema the compiler rejects is a 400 naming <c>tools</c>); otherwise unchanged.
+    /// schema and re-validated (so a schema the compiler rejects is a 400 naming <c>tools</c>); for auto under a
+    /// parser that <see cref="IToolCallParser.KeepsSpecialTokens"/>, with special tokens kept; otherwise unchanged.
     /// </summary>
     public SamplingParams Constrain(SamplingParams sampling, SamplingLimits limits)
     {
+        if (Parser is { KeepsSpecialTokens: true }) return sampling with { SkipSpecialTokens = false };
         if (!IsForced) return sampling;
         var schema = Choice == ToolChoiceKind.Named ? Find(FunctionName!).ParametersSchema : ToolCallSchemas.Required(Tools, Parallel ? null : 1);
         try

@@ -28,6 +28,15 @@ public sealed class MistralToolParserTests
     }
 
     [Fact]
+    public void TextAfterTheCalls_IsContentToo()
+    {
+        var parsed = Parse("[TOOL_CALLS][{\"name\": \"f\", \"arguments\": {}}] Anything else?");
+
+        Assert.Equal("f", Assert.Single(parsed.Calls).Function.Name);
+        Assert.Equal("Anything else?", parsed.Content);
+    }
+
+    [Fact]
     public void ReadsTheV11Form_NameThenArguments_OneMarkerPerCall()
     {
         var parsed = Parse("[TOOL_CALLS]get_weather{\"city\": \"Oslo\"}[TOOL_CALLS]get_time{}");
