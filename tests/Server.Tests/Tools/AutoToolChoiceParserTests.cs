@@ -50,4 +50,18 @@ public sealed class AutoToolChoiceParserTests
         Assert.Equal(["""{"city":"Oslo"}""", "{}"], streamed.Arguments);
         Assert.Equal("tool_calls", streamed.FinishReason);
     }
+
+    [Fact]
+    public async Task Llama3Json_BraceInProse_IsStreamedAsContent_WithTheEngineFinishReason()
+    {
+        const string prose = "Use {braces} like this; nothing to call.";
+        await using var server = await TestServer.StartAsync(new ScriptedModelHost(prose), options: new ServerOptions { ToolCallParser = "llama3_json" });
+
+        var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions", Request + ", \"stream\": true}"));
+        var streamed = StreamedReply.Of(Api.SseData(await response.Content.ReadAsStringAsync()));
+
+        Assert.Equal(prose, streamed.Content);
+        Assert.Empty(streamed.Names);
+        Assert.Equal("stop", streamed.FinishReason);
+    }
 }
