@@ -52,7 +52,6 @@ public sealed class HermesToolParser : IToolCallParser
             at = blockEnd;
         }
         if (at < text.Length) content.Append(text, at, text.Length - at);
-        var rest = content.ToString().Trim();
-        return new ParsedToolCalls(rest.Length == 0 ? null : rest, calls);
+        return ParsedToolCalls.Of(content.ToString(), calls);
     }
 }

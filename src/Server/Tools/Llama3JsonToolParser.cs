@@ -36,7 +36,7 @@ public sealed class Llama3JsonToolParser : IToolCallParser
     {
         var tag = text.IndexOf(PythonTag, StringComparison.Ordinal);
         var start = tag >= 0 ? tag : text.IndexOf('{', StringComparison.Ordinal);
-        if (start < 0) return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+        if (start < 0) return ParsedToolCalls.Of(text, []);
 
         var calls = new List<ChatToolCall>();
         var at = start;
@@ -47,7 +47,7 @@ public sealed class Llama3JsonToolParser : IToolCallParser
             if (string.CompareOrdinal(text, at, PythonTag, 0, PythonTag.Length) == 0) at = JsonExtent.SkipSpace(text, at + PythonTag.Length);
             var end = at < text.Length && text[at] == '{' ? JsonExtent.End(text, at) : -1;
             if (end < 0 || ToolCallJson.TryCall(text.AsSpan(at, end - at)) is not { } call)
-                return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+                return ParsedToolCalls.Of(text, []);
             calls.Add(call);
             // the calls end after the last object, or after a trailing ';'
             callsEnd = end;
@@ -56,9 +56,6 @@ public sealed class Llama3JsonToolParser : IToolCallParser
             callsEnd = ++at;
             if (JsonExtent.SkipSpace(text, at) == text.Length) break;
         }
-        var content = (text[..start] + text[callsEnd..]).Trim();
-        return new ParsedToolCalls(NullIfEmpty(content), calls);
+        return ParsedToolCalls.Of(text[..start] + text[callsEnd..], calls);
     }
-
-    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }

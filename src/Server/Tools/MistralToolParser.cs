@@ -35,7 +35,7 @@ public sealed class MistralToolParser : IToolCallParser
     public ParsedToolCalls Parse(string text)
     {
         var start = text.IndexOf(Marker, StringComparison.Ordinal);
-        if (start < 0) return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+        if (start < 0) return ParsedToolCalls.Of(text, []);
 
         var calls = new List<ChatToolCall>();
         var at = start;
@@ -43,11 +43,10 @@ public sealed class MistralToolParser : IToolCallParser
         while (string.CompareOrdinal(text, at, Marker, 0, Marker.Length) == 0)
         {
             callsEnd = ReadGroup(text, JsonExtent.SkipSpace(text, at + Marker.Length), calls);
-            if (callsEnd < 0) return new ParsedToolCalls(NullIfEmpty(text.Trim()), []);
+            if (callsEnd < 0) return ParsedToolCalls.Of(text, []);
             at = JsonExtent.SkipSpace(text, callsEnd);
         }
-        var content = (text[..start] + text[callsEnd..]).Trim();
-        return new ParsedToolCalls(NullIfEmpty(content), calls);
+        return ParsedToolCalls.Of(text[..start] + text[callsEnd..], calls);
     }
 
     // one group after a marker; returns the index past it, or -1 when it does not read
@@ -86,6 +85,4 @@ public sealed class MistralToolParser : IToolCallParser
         calls.Add(call);
         return true;
     }
-
-    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }
