@@ -30,8 +30,8 @@ public static class ServeCommand
         var maxBody = new Option<int>("--max-body-mb") { Description = "Request body limit in MiB (413 above).", DefaultValueFactory = _ => 32 };
         var cors = new Option<string[]>("--cors-origin") { Description = "Allowed CORS origin, repeatable." };
         var loras = new Option<string[]>("--lora") { Description = "NAME=ADAPTER_DIR@BASE, repeatable: serve a PEFT LoRA adapter over the --model BASE as NAME." };
-        var toolCallParser = new Option<string?>("--tool-call-parser") { Description = "Parser of tool calls in generated text, enabling tool_choice \"auto\": hermes (<tool_call>{...}</tool_call>, Hermes/Qwen)." };
-        toolCallParser.AcceptOnlyFromAmong(Tools.HermesToolParser.Name);
+        var toolCallParser = new Option<string?>("--tool-call-parser") { Description = "Parser of tool calls in generated text, enabling tool_choice \"auto\": hermes (<tool_call>{...}</tool_call>, Hermes/Qwen), llama3_json ({\"name\", \"parameters\"}; ..., Llama 3.1/3.2), mistral ([TOOL_CALLS][...], Mistral)." };
+        toolCallParser.AcceptOnlyFromAmong([.. Tools.ToolCallParsers.Names]);
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
         {
             models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser,

@@ -10,12 +10,12 @@ namespace Server.Serving;
 /// finishes, then its <see cref="ToolReply"/> goes out as two pieces per call (id, type and name; then the whole
 /// arguments text) and the final chunk — the streamed calls are exactly the non-streaming ones, with no
 /// partial-JSON guessing, at the cost of no incremental argument text. Auto: content streams as it comes
-/// (<see cref="HermesStreamSplitter"/>) until the first <c>&lt;tool_call&gt;</c>; the rest is parsed at the end.
+/// (<see cref="ToolCallStreamSplitter"/>) until the parser's first start marker; the rest is parsed at the end.
 /// </summary>
 public sealed partial class ChatWriter
 {
     private ChoiceState[]? _toolStates;
-    private HermesStreamSplitter[]? _splitters;
+    private ToolCallStreamSplitter[]? _splitters;
 
     private async Task BufferToolChunkAsync(SseWriter sse, int index, GenerationChunk chunk, int generated, CancellationToken ct)
     {
@@ -40,8 +40,8 @@ public sealed partial class ChatWriter
 
     private async Task AutoToolChunkAsync(SseWriter sse, int index, GenerationChunk chunk, int generated, CancellationToken ct)
     {
-        _splitters ??= new HermesStreamSplitter[fields.N];
-        var splitter = _splitters[index] ??= new HermesStreamSplitter();
+        _splitters ??= new ToolCallStreamSplitter[fields.N];
+        var splitter = _splitters[index] ??= new ToolCallStreamSplitter(tools.Parser!.StartMarkers);
         var content = splitter.Feed(chunk.Text);
         var lp = fields.Logprobs is int top && chunk.Logprobs is not null ? logprobs.Chat(chunk.Logprobs, top) : null;
         if (chunk.FinishReason is null)
@@ -51,7 +51,7 @@ public sealed partial class ChatWriter
                 await WriteAsync(sse, index, new ChatDelta(null, content), lp, null, ct, generated).ConfigureAwait(false);
             return;
         }
-        var parsed = HermesToolParser.Parse(splitter.Rest);
+        var parsed = tools.Parser!.Parse(splitter.Rest);
         if (parsed.Calls.Count == 0)
         {
             var last = content + splitter.Rest;

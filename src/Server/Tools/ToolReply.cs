@@ -10,7 +10,7 @@ namespace Server.Tools;
 public sealed record ToolReply(string? Content, IReadOnlyList<ChatToolCall> Calls, string FinishReason)
 {
     /// <summary>
-    /// None: the text as content. Auto: Hermes blocks become calls, and finish_reason <c>tool_calls</c> when any
+    /// None: the text as content. Auto: the configured parser's calls become calls, and finish_reason <c>tool_calls</c> when any
     /// was found. Named: the whole text is the arguments of one call, content null, the engine's finish reason
     /// kept (<c>stop</c>, as vLLM and OpenAI do for a forced function). Required: the array's elements become
     /// calls (arguments = compact <c>parameters</c>), finish_reason <c>tool_calls</c>; text that is not a complete
@@ -18,16 +18,16 @@ public sealed record ToolReply(string? Content, IReadOnlyList<ChatToolCall> Call
     /// </summary>
     public static ToolReply Of(ToolRequest tools, string text, string finishReason) => tools.Choice switch
     {
-        ToolChoiceKind.Auto => Auto(text, finishReason),
+        ToolChoiceKind.Auto => Auto(tools.Parser!, text, finishReason),
         ToolChoiceKind.Named => new ToolReply(null,
             [new ChatToolCall(ToolCallIds.New(), "function", new ChatToolFunction(tools.FunctionName!, text))], finishReason),
         ToolChoiceKind.Required => Required(text, finishReason),
         _ => new ToolReply(text, [], finishReason),
     };
 
-    private static ToolReply Auto(string text, string finishReason)
+    private static ToolReply Auto(IToolCallParser parser, string text, string finishReason)
     {
-        var parsed = HermesToolParser.Parse(text);
+        var parsed = parser.Parse(text);
         return parsed.Calls.Count == 0 ? new ToolReply(text, [], finishReason) : new ToolReply(parsed.Content, parsed.Calls, "tool_calls");
     }
 

@@ -12,7 +12,9 @@ namespace Server.Tools;
 /// </summary>
 /// <param name="FunctionName">The forced function of <see cref="ToolChoiceKind.Named"/>; null otherwise.</param>
 /// <param name="Parallel"><c>parallel_tool_calls</c> (default true); false limits a required reply to one call.</param>
-public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, ToolChoiceKind Choice, string? FunctionName, bool Parallel = true)
+/// <param name="Parser">The server's tool-call parser, set for <see cref="ToolChoiceKind.Auto"/>; null otherwise.</param>
+public sealed partial record ToolRequest(
+    IReadOnlyList<ToolDefinition> Tools, ToolChoiceKind Choice, string? FunctionName, bool Parallel = true, IToolCallParser? Parser = null)
 {
     /// <summary>A function without <c>parameters</c> takes none: the only conforming arguments are <c>{}</c>.</summary>
     public const string EmptyParameters = """{"type":"object","properties":{},"additionalProperties":false}""";
@@ -43,16 +45,19 @@ public sealed partial record ToolRequest(IReadOnlyList<ToolDefinition> Tools, To
         var (kind, name) = hasChoice ? ParseChoice(choiceValue, tools) : (toolCallParser is null ? ToolChoiceKind.None : ToolChoiceKind.Auto, null);
         if (kind == ToolChoiceKind.Auto && toolCallParser is null)
             throw new RequestValidationException("tool_choice",
-                "\"auto\" tool choice requires a tool-call parser: start the server with `engine serve --tool-call-parser hermes`.");
-        return new ToolRequest(tools, kind, name, JsonFields.Bool(body, "parallel_tool_calls") ?? true);
+                $"\"auto\" tool choice requires a tool-call parser: start the server with `engine serve --tool-call-parser NAME` ({string.Join(", ", ToolCallParsers.Names)}).");
+        var parser = kind == ToolChoiceKind.Auto ? ToolCallParsers.Of(toolCallParser) : null;
+        return new ToolRequest(tools, kind, name, JsonFields.Bool(body, "parallel_tool_calls") ?? true, parser);
     }
 
     /// <summary>
     /// For named and required choices, <paramref name="sampling"/> with <c>GuidedJson</c> set to the tool-call
-    /// schema and re-validated (so a schema the compiler rejects is a 400 naming <c>tools</c>); otherwise unchanged.
+    /// schema and re-validated (so a schema the compiler rejects is a 400 naming <c>tools</c>); for auto under a
+    /// parser that <see cref="IToolCallParser.KeepsSpecialTokens"/>, with special tokens kept; otherwise unchanged.
     /// </summary>
     public SamplingParams Constrain(SamplingParams sampling, SamplingLimits limits)
     {
+        if (Parser is { KeepsSpecialTokens: true }) return sampling with { SkipSpecialTokens = false };
         if (!IsForced) return sampling;
         var schema = Choice == ToolChoiceKind.Named ? Find(FunctionName!).ParametersSchema : ToolCallSchemas.Required(Tools, Parallel ? null : 1);
         try

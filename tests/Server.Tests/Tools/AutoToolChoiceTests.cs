@@ -1,23 +1,30 @@
 using System.Net;
-using System.Text.Json;
 using Server.Hosting;
 using Server.Tests.Fakes;
 
 namespace Server.Tests.Tools;
 
-/// <summary><c>tool_choice: "auto"</c> with <c>--tool-call-parser hermes</c>, over a model scripted to write tool calls.</summary>
+/// <summary>
+/// <c>tool_choice: "auto"</c> under each <c>--tool-call-parser</c>: the endpoint uses the configured parser,
+/// streaming or not, over a model scripted to write that family's calls.
+/// </summary>
 public sealed class AutoToolChoiceTests
 {
-    private const string Reply =
-        "Checking.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call>\n<tool_call>{\"name\": \"get_time\", \"arguments\": {}}</tool_call>";
-
     private const string Request =
         """{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "tool_choice": "auto", "tools": [{"type": "function", "function": {"name": "get_weather"}}, {"type": "function", "function": {"name": "get_time"}}]""";
 
-    [Fact]
-    public async Task NonStreaming_ReturnsTheCalls_TheTextBeforeThem_AndFinishReasonToolCalls()
+    public static TheoryData<string, string> Replies => new()
     {
-        await using var server = await TestServer.StartAsync(new ScriptedModelHost(Reply), options: new ServerOptions { ToolCallParser = "hermes" });
+        { "hermes", "Checking. <tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call>\n<tool_call>{\"name\": \"get_time\", \"arguments\": {}}</tool_call>" },
+        { "llama3_json", "Checking. <|python_tag|>{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Oslo\"}}; {\"name\": \"get_time\", \"parameters\": {}}" },
+        { "mistral", "Checking. [TOOL_CALLS][{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}, {\"name\": \"get_time\", \"arguments\": {}}]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public async Task NonStreaming_ReturnsTheCalls_TheTextBeforeThem_AndFinishReasonToolCalls(string parser, string reply)
+    {
+        await using var server = await TestServer.StartAsync(new ScriptedModelHost(reply), options: new ServerOptions { ToolCallParser = parser });
 
         var (status, body, _) = await Api.PostAsync(server.Client, "/v1/chat/completions", Request + "}");
 
@@ -30,20 +37,33 @@ public sealed class AutoToolChoiceTests
         Assert.Equal(["""{"city":"Oslo"}""", "{}"], calls.EnumerateArray().Select(c => c.GetProperty("function").GetProperty("arguments").GetString()));
     }
 
-    [Fact]
-    public async Task Streaming_SendsTheLeadingTextAsContent_NeverThePartialTag_ThenTheCalls()
+    [Theory]
+    [MemberData(nameof(Replies))]
+    public async Task Streaming_SendsTheLeadingTextAsContent_NeverAPartialMarker_ThenTheCalls(string parser, string reply)
     {
-        await using var server = await TestServer.StartAsync(new ScriptedModelHost(Reply), options: new ServerOptions { ToolCallParser = "hermes" });
+        await using var server = await TestServer.StartAsync(new ScriptedModelHost(reply), options: new ServerOptions { ToolCallParser = parser });
 
         var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions", Request + ", \"stream\": true}"));
-        var events = Api.SseData(await response.Content.ReadAsStringAsync());
+        var streamed = StreamedReply.Of(Api.SseData(await response.Content.ReadAsStringAsync()));
 
-        var reply = StreamedReply.Of(events);
+        Assert.Equal("Checking. ", streamed.Content);
+        Assert.Equal(["get_weather", "get_time"], streamed.Names);
+        Assert.Equal(["""{"city":"Oslo"}""", "{}"], streamed.Arguments);
+        Assert.Equal("tool_calls", streamed.FinishReason);
+    }
 
-        Assert.Equal("Checking.\n", reply.Content);
-        Assert.Equal(["get_weather", "get_time"], reply.Names);
-        Assert.Equal(["""{"city":"Oslo"}""", "{}"], reply.Arguments);
-        Assert.Equal("tool_calls", reply.FinishReason);
+    [Fact]
+    public async Task Llama3Json_BraceInProse_IsStreamedAsContent_WithTheEngineFinishReason()
+    {
+        const string prose = "Use {braces} like this; nothing to call.";
+        await using var server = await TestServer.StartAsync(new ScriptedModelHost(prose), options: new ServerOptions { ToolCallParser = "llama3_json" });
+
+        var response = await server.Client.SendAsync(Api.Post("/v1/chat/completions", Request + ", \"stream\": true}"));
+        var streamed = StreamedReply.Of(Api.SseData(await response.Content.ReadAsStringAsync()));
+
+        Assert.Equal(prose, streamed.Content);
+        Assert.Empty(streamed.Names);
+        Assert.Equal("stop", streamed.FinishReason);
     }
 
     [Fact]

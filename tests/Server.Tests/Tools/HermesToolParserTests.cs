@@ -12,7 +12,7 @@ public sealed class HermesToolParserTests
         var text = "Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\", \"days\": 2}}\n</tool_call>\n" +
                    "<tool_call>{\"name\": \"get_time\", \"arguments\": {}}</tool_call>\nDone.";
 
-        var parsed = HermesToolParser.Parse(text);
+        var parsed = HermesToolParser.Instance.Parse(text);
 
         Assert.Equal(2, parsed.Calls.Count);
         Assert.Equal("get_weather", parsed.Calls[0].Function.Name);
@@ -28,7 +28,7 @@ public sealed class HermesToolParserTests
     [Fact]
     public void ContentIsNull_WhenOnlyCalls()
     {
-        var parsed = HermesToolParser.Parse("  <tool_call>{\"name\": \"f\", \"arguments\": {\"x\": [1, 2]}}</tool_call>\n");
+        var parsed = HermesToolParser.Instance.Parse("  <tool_call>{\"name\": \"f\", \"arguments\": {\"x\": [1, 2]}}</tool_call>\n");
 
         Assert.Null(parsed.Content);
         Assert.Equal("""{"x":[1,2]}""", Assert.Single(parsed.Calls).Function.Arguments);
@@ -43,7 +43,7 @@ public sealed class HermesToolParserTests
     {
         var text = $"before {block} <tool_call>{{\"name\": \"ok\"}}</tool_call> after";
 
-        var parsed = HermesToolParser.Parse(text);
+        var parsed = HermesToolParser.Instance.Parse(text);
 
         Assert.Equal("ok", Assert.Single(parsed.Calls).Function.Name);
         Assert.Equal($"before {block}  after", parsed.Content);
@@ -52,7 +52,7 @@ public sealed class HermesToolParserTests
     [Fact]
     public void UnclosedFinalBlock_CountsWhenItsJsonIsComplete()
     {
-        var parsed = HermesToolParser.Parse("<tool_call>{\"name\": \"f\", \"arguments\": {\"q\": \"é \\\"x\\\"\"}}");
+        var parsed = HermesToolParser.Instance.Parse("<tool_call>{\"name\": \"f\", \"arguments\": {\"q\": \"é \\\"x\\\"\"}}");
 
         var call = Assert.Single(parsed.Calls);
         Assert.Null(parsed.Content);
@@ -63,7 +63,7 @@ public sealed class HermesToolParserTests
     [Fact]
     public void StringArguments_AreTakenAsTheirText()
     {
-        var parsed = HermesToolParser.Parse("<tool_call>{\"name\": \"f\", \"arguments\": \"{\\\"a\\\": 1}\"}</tool_call>");
+        var parsed = HermesToolParser.Instance.Parse("<tool_call>{\"name\": \"f\", \"arguments\": \"{\\\"a\\\": 1}\"}</tool_call>");
 
         Assert.Equal("{\"a\": 1}", Assert.Single(parsed.Calls).Function.Arguments);
     }
@@ -71,7 +71,7 @@ public sealed class HermesToolParserTests
     [Fact]
     public void TextWithoutBlocks_IsAllContent()
     {
-        var parsed = HermesToolParser.Parse("no calls here </tool_call>");
+        var parsed = HermesToolParser.Instance.Parse("no calls here </tool_call>");
 
         Assert.Empty(parsed.Calls);
         Assert.Equal("no calls here </tool_call>", parsed.Content);

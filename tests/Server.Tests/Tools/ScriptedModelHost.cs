@@ -6,7 +6,7 @@ namespace Server.Tests.Tools;
 
 /// <summary>
 /// <see cref="FakeModelHost"/> whose every choice replies <see cref="Reply"/>, three characters per chunk (one
-/// byte-token each), then finishes with <c>stop</c>: a model that writes Hermes tool-call blocks on cue.
+/// byte-token each), then finishes with <c>stop</c>: a model that writes tool calls on cue.
 /// </summary>
 public sealed class ScriptedModelHost(string reply) : IModelHost
 {

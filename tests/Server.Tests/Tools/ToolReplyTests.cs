@@ -43,7 +43,7 @@ public sealed class ToolReplyTests
     [Fact]
     public void Auto_CallsGiveFinishReasonToolCalls_PlainTextKeepsItsOwn()
     {
-        var auto = Required with { Choice = ToolChoiceKind.Auto };
+        var auto = Required with { Choice = ToolChoiceKind.Auto, Parser = HermesToolParser.Instance };
 
         Assert.Equal("tool_calls", ToolReply.Of(auto, "<tool_call>{\"name\": \"f\"}</tool_call>", "stop").FinishReason);
         var plain = ToolReply.Of(auto, "just text", "length");

@@ -55,7 +55,8 @@ public sealed class ToolValidationTests
         var (_, body, _) = await Api.PostAsync(server.Client, "/v1/chat/completions",
             $$"""{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "tools": [{{Weather}}], "tool_choice": "auto"}""");
 
-        Assert.Contains("--tool-call-parser hermes", Api.AssertError(body, 400, "BadRequestError", "tool_choice").GetProperty("message").GetString());
+        var message = Api.AssertError(body, 400, "BadRequestError", "tool_choice").GetProperty("message").GetString();
+        Assert.Contains("--tool-call-parser NAME` (hermes, llama3_json, mistral)", message);
     }
 
     [Theory]
@@ -120,7 +121,17 @@ public sealed class ToolValidationTests
 
     [Theory]
     [InlineData("hermes", 0)]
+    [InlineData("llama3_json", 0)]
+    [InlineData("mistral", 0)]
     [InlineData("xml", 1)]
     public void ServeAcceptsOnlyKnownToolCallParsers(string parser, int errors) =>
         Assert.Equal(errors, Server.Cli.EngineCli.Build().Parse(["serve", "--tool-call-parser", parser]).Errors.Count);
+
+    [Fact]
+    public void UnknownToolCallParser_ErrorListsTheAcceptedNames()
+    {
+        var error = Assert.Single(Server.Cli.EngineCli.Build().Parse(["serve", "--tool-call-parser", "xml"]).Errors).Message;
+
+        Assert.All(["hermes", "llama3_json", "mistral"], name => Assert.Contains(name, error));
+    }
 }
