@@ -101,6 +101,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         get
         {
             int running = 0, waiting = 0, used = 0, total = 0;
+            long queried = 0, hits = 0;
             foreach (var model in _models.Values)
             {
                 var core = model.Engine.Core;
@@ -108,8 +109,10 @@ public sealed class EngineModelHost : IModelHost, IDisposable
                 waiting += core.NumUnfinishedRequests - core.NumRunningRequests;
                 used += core.NumBlocks - core.NumFreeBlocks;
                 total += core.NumBlocks;
+                queried += core.PrefixCacheQueryTokens;
+                hits += core.PrefixCacheHitTokens;
             }
-            return new EngineStats(running, waiting, used, total);
+            return new EngineStats(running, waiting, used, total, queried, hits);
         }
     }
 

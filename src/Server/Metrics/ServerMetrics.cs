@@ -50,6 +50,8 @@ public sealed class ServerMetrics
         Gauge(text, "engine_num_requests_waiting", "Sequences waiting to be scheduled.", stats.Waiting);
         Gauge(text, "engine_kv_blocks_used", "KV-cache blocks in use.", stats.KvBlocksUsed);
         Gauge(text, "engine_kv_blocks_total", "KV-cache blocks in the pool.", stats.KvBlocksTotal);
+        Counter(text, "engine_prefix_cache_queries_total", "Prompt tokens looked up in the prefix cache at admission.", stats.PrefixCacheQueryTokens);
+        Counter(text, "engine_prefix_cache_hits_total", "Prompt tokens found in the prefix cache (not recomputed).", stats.PrefixCacheHitTokens);
         TimeToFirstToken.WriteTo(text);
         InterTokenLatency.WriteTo(text);
         return text.ToString();

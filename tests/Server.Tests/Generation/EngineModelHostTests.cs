@@ -54,6 +54,28 @@ public sealed class EngineModelHostTests
         Assert.Equal(10, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
     }
 
+    // The second of two requests with one long prompt finds its full KV blocks cached (blocks of 16 tokens: every
+    // full block but the one holding the last prompt token, which is always recomputed) and /metrics counts them.
+    [Fact]
+    public async Task Metrics_CountPrefixCacheHits_WhenARequestRepeatsAPrompt()
+    {
+        using var host = Host();
+        await using var server = await TestServer.StartAsync(host);
+        var prompt = string.Join(' ', Enumerable.Repeat("Hello world", 40));
+        var promptTokens = host.Tokenize(Model, prompt, false).Count;
+        Assert.True(promptTokens > 48, $"prompt of {promptTokens} tokens");
+        var body = $$"""{"model": "{{Model}}", "prompt": "{{prompt}}", "max_tokens": 2, "temperature": 0, "ignore_eos": true}""";
+
+        var first = await Api.PostAsync(server.Client, "/v1/completions", body);
+        var second = await Api.PostAsync(server.Client, "/v1/completions", body);
+        var metrics = await server.Client.GetStringAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(first.Body.GetProperty("choices")[0].GetProperty("text").GetString(), second.Body.GetProperty("choices")[0].GetProperty("text").GetString());
+        Assert.Contains($"engine_prefix_cache_queries_total {2 * promptTokens}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"engine_prefix_cache_hits_total {(promptTokens - 1) / 16 * 16}\n", metrics, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Chat_ThroughTheOpenAIClient_RendersTheTemplateAndGenerates()
     {
