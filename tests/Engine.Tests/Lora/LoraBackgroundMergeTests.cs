@@ -18,32 +18,14 @@ public sealed class LoraBackgroundMergeTests : IDisposable
     private static readonly int[] Prompt = [1, 429, 470, 432, 458, 375, 431];
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);   // only a hang waits this long
 
-    private readonly TempDirectory _dir = new();
-    private readonly ModelCheckpoint _checkpoint = Aidreams260KModel.Open();
-    private readonly LoraAdapter _adapterA;
-    private readonly LoraAdapter _adapterB;
+    private readonly TwoRandomAdapters _adapters = new(seedA: 41, seedB: 42);
 
-    public LoraBackgroundMergeTests()
-    {
-        var c = _checkpoint.Config;
-        RandomLoraAdapter.Write(_dir.File("a"), c, rank: 4, alpha: 8, seed: 41, [.. Enumerable.Range(0, c.NumLayers)], ["q_proj", "v_proj", "o_proj", "down_proj"]);
-        RandomLoraAdapter.Write(_dir.File("b"), c, rank: 2, alpha: 4, seed: 42, [1, 2], ["k_proj", "gate_proj", "up_proj"]);
-        _adapterA = LoraAdapter.Open(_dir.File("a"));
-        _adapterB = LoraAdapter.Open(_dir.File("b"));
-    }
-
-    public void Dispose()
-    {
-        _adapterA.Dispose();
-        _adapterB.Dispose();
-        _checkpoint.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _adapters.Dispose();
 
     [Fact]
     public async Task StepsRun_WhileAMergeIsInFlight_AndTheMergedCopyIsUsedOnceItFinished()
     {
-        using var reference = new ModelHarness(_checkpoint.Config, LoraWeights.Merge(_checkpoint.Weights, _adapterA, 2.0));
+        using var reference = new ModelHarness(_adapters.Checkpoint.Config, LoraWeights.Merge(_adapters.Checkpoint.Weights, _adapters.A, 2.0));
         var (harness, merges) = Harness();
         using var gate = new ManualResetEventSlim();
         merges.BackgroundMerge = Gated(gate);
@@ -108,7 +90,7 @@ public sealed class LoraBackgroundMergeTests : IDisposable
             Assert.Equal((1, 1f), (b.AdapterId, b.Multiplier));
             Assert.Equal(1, merges.NumMerges);
             Assert.Equal(1, counter.MostAtOnce);
-            var bModules = _adapterB.Modules.Count;
+            var bModules = _adapters.B.Modules.Count;
             Assert.Equal(weightsBefore + bModules, harness.Backend.NumWeights);
 
             // a's pair asked for again: b stays held (and used) until a's copy is ready, then b's copy is released
@@ -119,7 +101,7 @@ public sealed class LoraBackgroundMergeTests : IDisposable
             await merges.MergeInFlight!.WaitAsync(Patience);
             Assert.Equal((0, 2f), (merges.TryGet(0, 2f)!.AdapterId, merges.TryGet(0, 2f)!.Multiplier));
             Assert.Equal(2, merges.NumMerges);
-            Assert.Equal(weightsBefore + _adapterA.Modules.Count, harness.Backend.NumWeights);
+            Assert.Equal(weightsBefore + _adapters.A.Modules.Count, harness.Backend.NumWeights);
 
             harness.Model.MergedLora = null;
             Assert.Equal(baseLogits, harness.Step((1, Prompt)));
@@ -189,11 +171,11 @@ public sealed class LoraBackgroundMergeTests : IDisposable
         Assert.Equal(baseBefore.Logprobs, baseAfter.Logprobs);
     }
 
-    private LlmEngine Engine(bool allowMerged, bool background) => LlmEngine.Create(_checkpoint.Config, _checkpoint.Weights, new EngineOptions
+    private LlmEngine Engine(bool allowMerged, bool background) => LlmEngine.Create(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, new EngineOptions
     {
         Threads = 2,
         MaxNumSeqs = 8,
-        LoraAdapters = [new LoraAdapterSpec("a", _dir.File("a")), new LoraAdapterSpec("b", _dir.File("b"))],
+        LoraAdapters = [new LoraAdapterSpec("a", _adapters.Dir.File("a")), new LoraAdapterSpec("b", _adapters.Dir.File("b"))],
         AllowMergedLora = allowMerged,
         LoraMergeAfterSteps = 1,
         LoraMergeInBackground = background,
@@ -220,7 +202,7 @@ public sealed class LoraBackgroundMergeTests : IDisposable
             {
                 gate.Wait(Patience, ignoreCancellationWhileHeld ? CancellationToken.None : token);
                 token.ThrowIfCancellationRequested();
-                return LoraWeights.Merge(_checkpoint.Weights, adapter, multiplier, maxThreads: 1, token);
+                return LoraWeights.Merge(_adapters.Checkpoint.Weights, adapter, multiplier, maxThreads: 1, token);
             }
             finally
             {
@@ -242,12 +224,12 @@ public sealed class LoraBackgroundMergeTests : IDisposable
     private (ModelHarness Harness, LoraMergeCache Merges) Harness()
     {
         LoraMergeCache? merges = null;
-        var harness = new ModelHarness(_checkpoint.Config, _checkpoint.Weights, adapters: backend =>
+        var harness = new ModelHarness(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, adapters: backend =>
         {
-            var set = new LoraAdapterSet(_checkpoint.Config, backend, maxRank: 4);
-            set.Add(_adapterA);
-            set.Add(_adapterB);
-            merges = new LoraMergeCache(_checkpoint.Config, _checkpoint.Weights, backend, set);
+            var set = new LoraAdapterSet(_adapters.Checkpoint.Config, backend, maxRank: 4);
+            set.Add(_adapters.A);
+            set.Add(_adapters.B);
+            merges = new LoraMergeCache(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, backend, set);
             return set;
         });
         return (harness, merges!);

@@ -14,32 +14,14 @@ public sealed class LoraMergeCacheTests : IDisposable
 {
     private static readonly int[] Prompt = [1, 429, 470, 432, 458, 375, 431];
 
-    private readonly TempDirectory _dir = new();
-    private readonly ModelCheckpoint _checkpoint = Aidreams260KModel.Open();
-    private readonly LoraAdapter _adapterA;
-    private readonly LoraAdapter _adapterB;
+    private readonly TwoRandomAdapters _adapters = new(seedA: 31, seedB: 32);
 
-    public LoraMergeCacheTests()
-    {
-        var c = _checkpoint.Config;
-        RandomLoraAdapter.Write(_dir.File("a"), c, rank: 4, alpha: 8, seed: 31, [.. Enumerable.Range(0, c.NumLayers)], ["q_proj", "v_proj", "o_proj", "down_proj"]);
-        RandomLoraAdapter.Write(_dir.File("b"), c, rank: 2, alpha: 4, seed: 32, [1, 2], ["k_proj", "gate_proj", "up_proj"]);
-        _adapterA = LoraAdapter.Open(_dir.File("a"));
-        _adapterB = LoraAdapter.Open(_dir.File("b"));
-    }
-
-    public void Dispose()
-    {
-        _adapterA.Dispose();
-        _adapterB.Dispose();
-        _checkpoint.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _adapters.Dispose();
 
     [Fact]
     public void MergedWeights_GiveTheLogitsOfAModelBuiltOnTheMergedCheckpoint_BitForBit()
     {
-        using var reference = new ModelHarness(_checkpoint.Config, LoraWeights.Merge(_checkpoint.Weights, _adapterA, 2.0));
+        using var reference = new ModelHarness(_adapters.Checkpoint.Config, LoraWeights.Merge(_adapters.Checkpoint.Weights, _adapters.A, 2.0));
         var (harness, merges) = Harness();
         using (harness)
         {
@@ -89,12 +71,12 @@ public sealed class LoraMergeCacheTests : IDisposable
     private (ModelHarness Harness, LoraMergeCache Merges) Harness()
     {
         LoraMergeCache? merges = null;
-        var harness = new ModelHarness(_checkpoint.Config, _checkpoint.Weights, adapters: backend =>
+        var harness = new ModelHarness(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, adapters: backend =>
         {
-            var set = new LoraAdapterSet(_checkpoint.Config, backend, maxRank: 4);
-            set.Add(_adapterA);
-            set.Add(_adapterB);
-            merges = new LoraMergeCache(_checkpoint.Config, _checkpoint.Weights, backend, set);
+            var set = new LoraAdapterSet(_adapters.Checkpoint.Config, backend, maxRank: 4);
+            set.Add(_adapters.A);
+            set.Add(_adapters.B);
+            merges = new LoraMergeCache(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, backend, set);
             return set;
         });
         return (harness, merges!);
