@@ -32,9 +32,11 @@ public static class ServeCommand
         var loras = new Option<string[]>("--lora") { Description = "NAME=ADAPTER_DIR@BASE, repeatable: serve a PEFT LoRA adapter over the --model BASE as NAME." };
         var toolCallParser = new Option<string?>("--tool-call-parser") { Description = "Parser of tool calls in generated text, enabling tool_choice \"auto\": hermes (<tool_call>{...}</tool_call>, Hermes/Qwen), llama3_json ({\"name\", \"parameters\"}; ..., Llama 3.1/3.2), mistral ([TOOL_CALLS][...], Mistral)." };
         toolCallParser.AcceptOnlyFromAmong([.. Tools.ToolCallParsers.Names]);
+        var noPrefixCaching = new Option<bool>("--no-prefix-caching") { Description = "Compute every prompt in full instead of reusing cached KV blocks of shared prefixes." };
+        var keepAlive = new Option<double>("--sse-keep-alive") { Description = "Seconds of silence after which a stream gets a ': keep-alive' comment (0: never).", DefaultValueFactory = _ => 15 };
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
         {
-            models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser,
+            models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, keepAlive,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +52,16 @@ public static class ServeCommand
                 await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
                 return 2;
             }
-            var settings = new EngineSettings(modelDirs, parse.GetValue(maxNumSeqs), parse.GetValue(kvBlocks), parse.GetValue(chatTemplate)) { Loras = loraSettings };
+            if (parse.GetValue(keepAlive) is var seconds && (seconds < 0 || !double.IsFinite(seconds)))
+            {
+                await Console.Error.WriteLineAsync($"engine serve: --sse-keep-alive must be a number of seconds ≥ 0, got {seconds}.").ConfigureAwait(false);
+                return 2;
+            }
+            var settings = new EngineSettings(modelDirs, parse.GetValue(maxNumSeqs), parse.GetValue(kvBlocks), parse.GetValue(chatTemplate))
+            {
+                Loras = loraSettings,
+                EnablePrefixCaching = !parse.GetValue(noPrefixCaching),
+            };
             var options = new ServerOptions
             {
                 Host = parse.GetValue(host)!,
@@ -58,6 +69,7 @@ public static class ServeCommand
                 MaxRequestBodyBytes = (long)parse.GetValue(maxBody) << 20,
                 CorsOrigins = parse.GetValue(cors) ?? [],
                 ToolCallParser = parse.GetValue(toolCallParser),
+                KeepAliveInterval = TimeSpan.FromSeconds(parse.GetValue(keepAlive)),
             };
             var keys = parse.GetValue(keysDb) is { } path ? new SqliteKeyStore(path) : null;
             IModelHost modelHost;

@@ -53,7 +53,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     public static EngineModelHost Load(EngineSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var options = new EngineOptions();
+        var options = new EngineOptions { EnablePrefixCaching = settings.EnablePrefixCaching };
         if (settings.MaxNumSeqs is { } maxNumSeqs)
         {
             options = options with { MaxNumSeqs = maxNumSeqs };

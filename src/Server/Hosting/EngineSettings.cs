@@ -10,4 +10,7 @@ public sealed record EngineSettings(
 {
     /// <summary>LoRA adapters served over the models above (each base runs its adapters in one engine).</summary>
     public IReadOnlyList<LoraSetting> Loras { get; init; } = [];
+
+    /// <summary>Reuse the KV blocks of cached prompt prefixes across requests (vLLM's automatic prefix caching).</summary>
+    public bool EnablePrefixCaching { get; init; } = true;
 }

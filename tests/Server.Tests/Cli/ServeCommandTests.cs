@@ -23,4 +23,14 @@ public sealed class ServeCommandTests
     [Fact]
     public void Throws_WhenModelNameRepeated() =>
         Assert.Throws<FormatException>(() => ServeCommand.ParseModels(["a=/x", "a=/y"]));
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("NaN")]
+    public void Exits2_BeforeLoadingAnything_WhenTheKeepAliveIntervalIsInvalid(string seconds)
+    {
+        var root = new System.CommandLine.RootCommand { ServeCommand.Create() };
+
+        Assert.Equal(2, root.Parse(["serve", "--sse-keep-alive", seconds, "--port", "0"]).Invoke());
+    }
 }

@@ -56,10 +56,15 @@ public sealed class EngineModelHostTests
 
     // The second of two requests with one long prompt finds its full KV blocks cached (blocks of 16 tokens: every
     // full block but the one holding the last prompt token, which is always recomputed) and /metrics counts them.
-    [Fact]
-    public async Task Metrics_CountPrefixCacheHits_WhenARequestRepeatsAPrompt()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Metrics_CountPrefixCacheHits_WhenARequestRepeatsAPrompt(bool enabled)
     {
-        using var host = Host();
+        using var host = EngineModelHost.Load(new EngineSettings(new Dictionary<string, string>(), MaxNumSeqs: 32, KvBlocks: null, null)
+        {
+            EnablePrefixCaching = enabled,
+        });
         await using var server = await TestServer.StartAsync(host);
         var prompt = string.Join(' ', Enumerable.Repeat("Hello world", 40));
         var promptTokens = host.Tokenize(Model, prompt, false).Count;
@@ -72,8 +77,9 @@ public sealed class EngineModelHostTests
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.Equal(first.Body.GetProperty("choices")[0].GetProperty("text").GetString(), second.Body.GetProperty("choices")[0].GetProperty("text").GetString());
-        Assert.Contains($"engine_prefix_cache_queries_total {2 * promptTokens}\n", metrics, StringComparison.Ordinal);
-        Assert.Contains($"engine_prefix_cache_hits_total {(promptTokens - 1) / 16 * 16}\n", metrics, StringComparison.Ordinal);
+        // `engine serve --no-prefix-caching` turns the lookup off: nothing is queried, nothing reused
+        Assert.Contains($"engine_prefix_cache_queries_total {(enabled ? 2 * promptTokens : 0)}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"engine_prefix_cache_hits_total {(enabled ? (promptTokens - 1) / 16 * 16 : 0)}\n", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
