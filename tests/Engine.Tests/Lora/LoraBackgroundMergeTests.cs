@@ -26,7 +26,7 @@ public sealed class LoraBackgroundMergeTests : IDisposable
     public async Task StepsRun_WhileAMergeIsInFlight_AndTheMergedCopyIsUsedOnceItFinished()
     {
         using var reference = new ModelHarness(_adapters.Checkpoint.Config, LoraWeights.Merge(_adapters.Checkpoint.Weights, _adapters.A, 2.0));
-        var (harness, merges) = Harness();
+        var (harness, merges) = _adapters.MergeHarness();
         using var gate = new ManualResetEventSlim();
         merges.BackgroundMerge = Gated(gate);
         using (harness)
@@ -61,7 +61,7 @@ public sealed class LoraBackgroundMergeTests : IDisposable
     [Fact]
     public async Task AMergeNoLongerAskedFor_IsCancelledBeforeItReachesTheDevice_AndOnlyOneMergeRunsAtATime()
     {
-        var (harness, merges) = Harness();
+        var (harness, merges) = _adapters.MergeHarness();
         using var gate = new ManualResetEventSlim();
         var counter = new MergeCounter();
         merges.BackgroundMerge = Gated(gate, counter, ignoreCancellationWhileHeld: true);
@@ -111,7 +111,7 @@ public sealed class LoraBackgroundMergeTests : IDisposable
     [Fact]
     public async Task Dispose_CancelsAMergeInFlight_AndAFailedMergeRethrowsOnTheNextCall()
     {
-        var (harness, merges) = Harness();
+        var (harness, merges) = _adapters.MergeHarness();
         using var gate = new ManualResetEventSlim();
         using (harness)
         {
@@ -219,19 +219,5 @@ public sealed class LoraBackgroundMergeTests : IDisposable
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
-    }
-
-    private (ModelHarness Harness, LoraMergeCache Merges) Harness()
-    {
-        LoraMergeCache? merges = null;
-        var harness = new ModelHarness(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, adapters: backend =>
-        {
-            var set = new LoraAdapterSet(_adapters.Checkpoint.Config, backend, maxRank: 4);
-            set.Add(_adapters.A);
-            set.Add(_adapters.B);
-            merges = new LoraMergeCache(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, backend, set);
-            return set;
-        });
-        return (harness, merges!);
     }
 }

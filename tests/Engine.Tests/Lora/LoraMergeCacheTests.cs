@@ -22,7 +22,7 @@ public sealed class LoraMergeCacheTests : IDisposable
     public void MergedWeights_GiveTheLogitsOfAModelBuiltOnTheMergedCheckpoint_BitForBit()
     {
         using var reference = new ModelHarness(_adapters.Checkpoint.Config, LoraWeights.Merge(_adapters.Checkpoint.Weights, _adapters.A, 2.0));
-        var (harness, merges) = Harness();
+        var (harness, merges) = _adapters.MergeHarness();
         using (harness)
         {
             harness.Model.MergedLora = merges.Get(0, 2f);
@@ -34,7 +34,7 @@ public sealed class LoraMergeCacheTests : IDisposable
     [Fact]
     public void SettingMergedLoraBackToNull_GivesTheBaseLogits_BitForBit()
     {
-        var (harness, merges) = Harness();
+        var (harness, merges) = _adapters.MergeHarness();
         using (harness)
         {
             var baseLogits = harness.Step((0, Prompt));
@@ -52,7 +52,7 @@ public sealed class LoraMergeCacheTests : IDisposable
     [Fact]
     public void Get_MergesOncePerPair_WhileThatPairIsHeld()
     {
-        var (harness, merges) = Harness();
+        var (harness, merges) = _adapters.MergeHarness();
         using (harness)
         {
             var first = merges.Get(0, 2f);
@@ -66,19 +66,5 @@ public sealed class LoraMergeCacheTests : IDisposable
             Assert.Equal(3, merges.NumMerges);
             Assert.Throws<ArgumentOutOfRangeException>(() => merges.Get(2, 1f));
         }
-    }
-
-    private (ModelHarness Harness, LoraMergeCache Merges) Harness()
-    {
-        LoraMergeCache? merges = null;
-        var harness = new ModelHarness(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, adapters: backend =>
-        {
-            var set = new LoraAdapterSet(_adapters.Checkpoint.Config, backend, maxRank: 4);
-            set.Add(_adapters.A);
-            set.Add(_adapters.B);
-            merges = new LoraMergeCache(_adapters.Checkpoint.Config, _adapters.Checkpoint.Weights, backend, set);
-            return set;
-        });
-        return (harness, merges!);
     }
 }

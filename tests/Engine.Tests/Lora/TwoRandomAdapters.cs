@@ -1,3 +1,4 @@
+using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Model;
 using Loader.Adapters;
@@ -27,6 +28,21 @@ internal sealed class TwoRandomAdapters : IDisposable
     public LoraAdapter A { get; }
 
     public LoraAdapter B { get; }
+
+    /// <summary>A model on the checkpoint with both adapters registered (ids 0 = A, 1 = B) and its merge cache.</summary>
+    public (ModelHarness Harness, LoraMergeCache Merges) MergeHarness()
+    {
+        LoraMergeCache? merges = null;
+        var harness = new ModelHarness(Checkpoint.Config, Checkpoint.Weights, adapters: backend =>
+        {
+            var set = new LoraAdapterSet(Checkpoint.Config, backend, maxRank: 4);
+            set.Add(A);
+            set.Add(B);
+            merges = new LoraMergeCache(Checkpoint.Config, Checkpoint.Weights, backend, set);
+            return set;
+        });
+        return (harness, merges!);
+    }
 
     public void Dispose()
     {
