@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Bench.Common;
 
@@ -41,5 +42,13 @@ internal static class MachineInfo
         {
             return "unknown";
         }
+    }
+
+    /// <summary>The results file's date, machine (with the load average now) and command lines for <paramref name="suite"/>.</summary>
+    public static void AppendHeader(StringBuilder text, string suite, string[] args)
+    {
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {Date} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Cores} logical CPUs (nproc), {CpuModel()}; load average at the end: {LoadAverage()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- {suite} {string.Join(' ', args)}`");
     }
 }

@@ -130,14 +130,10 @@ public static class CpuForwardBench
 
     private static void Write(string path, string[] args, List<string> rows, long peakRss, int promptTokens, int decodeTokens, int runs)
     {
-        var cpu = MachineInfo.CpuModel();
-        var load = MachineInfo.LoadAverage();
         var text = new StringBuilder();
         text.AppendLine("# cpu-forward: CPU backend, 110M Llama shape (random weights)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {MachineInfo.Cores} logical CPUs (nproc), {cpu}; load average at the end: {load}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- cpu-forward {string.Join(' ', args)}`");
+        MachineInfo.AppendHeader(text, "cpu-forward", args);
         text.AppendLine(CultureInfo.InvariantCulture, $"- shape: dim 768, 12 layers, 12 heads (12 KV), hidden 2048, vocab 32000, untied; prefill = one batch of {promptTokens} tokens; decode = {decodeTokens} single-token steps from an empty context; {runs} runs after a warm-up");
         text.AppendLine("- yardstick (llama.cpp b4748 llama-bench, same shape, this machine kind): F32 tg 31–36 tok/s with 2 threads (18–20 with 1), F16 tg 41–54, F32 pp512 410–450 with 2 threads");
         text.AppendLine("- NOISY: the machine is shared; compare only numbers taken side by side.");

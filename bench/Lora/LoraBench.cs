@@ -157,14 +157,10 @@ public static class LoraBench
 
     private static void Write(string path, string[] args, List<string> rows, double mergeSeconds, int threads, int runs, int promptTokens, int decodeSteps, int rank)
     {
-        var cpu = MachineInfo.CpuModel();
-        var load = MachineInfo.LoadAverage();
         var text = new StringBuilder();
         text.AppendLine("# lora: a batch of 8 sequences, merged vs unmerged LoRA, CPU backend");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {MachineInfo.Cores} logical CPUs (nproc), {cpu}; load average at the end: {load}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- lora {string.Join(' ', args)}`");
+        MachineInfo.AppendHeader(text, "lora", args);
         text.AppendLine(CultureInfo.InvariantCulture, $"- model: 110M Llama shape (dim 768, 12 layers, hidden 2048, vocab 32000), random F32 weights; {threads} threads");
         text.AppendLine(CultureInfo.InvariantCulture, $"- adapters: two random rank-{rank} adapters on q, k, v, o, gate, up, down of every layer");
         text.AppendLine(CultureInfo.InvariantCulture, $"- each run: 8 prompts of {promptTokens} tokens prefilled in one batch, then {decodeSteps} timed decode steps of 8 rows; {runs} runs after a warm-up, the modes interleaved run by run");

@@ -91,9 +91,7 @@ public static class PrefixCacheBench
         var text = new StringBuilder();
         text.AppendLine("# prefix-cache: time to first token of a request sharing a prefix, caching on vs off, CPU backend");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {MachineInfo.Date} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {MachineInfo.Cores} logical CPUs (nproc), {MachineInfo.CpuModel()}; load average at the end: {MachineInfo.LoadAverage()}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project bench -- prefix-cache {string.Join(' ', args)}`");
+        MachineInfo.AppendHeader(text, "prefix-cache", args);
         text.AppendLine(CultureInfo.InvariantCulture, $"- model: 110M Llama shape (dim 768, 12 layers, hidden 2048, vocab 32000), random F32 weights; {threads} threads; block size 16, step budget 512 tokens");
         text.AppendLine(CultureInfo.InvariantCulture, $"- each run: request A ({prefix} shared + {suffix} own tokens, 1 output token) runs to its end, then request B ({prefix} shared + {suffix} other tokens) is timed from submission to its first token; a fresh prefix per run; {runs} runs after a warm-up, on and off interleaved");
         text.AppendLine(CultureInfo.InvariantCulture, $"- cached tokens reused by B with caching on: {hits} of {prefix + suffix}");
