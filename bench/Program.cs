@@ -4,7 +4,7 @@
 var suites = new SortedDictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
     ["chat-template"] = ("Jinja chat-template rendering beside Python's Jinja2 on the same template", Bench.ChatTemplates.ChatTemplateBench.Run),
-    ["compile-time"] = ("C#-to-PTX compile time per kernel: cold, warm and cached", Bench.Kernels.CompileTime.Run),
+    ["compile-time"] = ("ILGPU kernel compile time per kernel (PTX cold/warm/cached, CPU accelerator load) and host cost per launch", Bench.Kernels.CompileTime.Run),
     ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.CpuForward.CpuForwardBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
     ["generation-features"] = ("beam search and prompt logprobs cost beside best_of sampling, greedy and a plain prefill", Bench.Generation.GenerationFeaturesBench.Run),
@@ -16,7 +16,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["server-profile"] = ("the engine without HTTP: forward alone, step loop with token ids, the text path (layers of the 64-token latency)", Bench.Server.ServerProfile.Run),
     ["samplers"] = ("CPU cost of each sampler and the whole chain per decoding step (vocab 32k/128k, batch 1/16/64)", Bench.Sampling.SamplersBench.Run),
     ["tokenizer-encode"] = ("tokenizer encode MB/s (llama3, qwen3, gemini) beside Hugging Face tokenizers' Node binding", Bench.Tokenizer.TokenizerEncodeBench.Run),
-    ["bandwidth"] = ("GPU copy bandwidth: C#-compiled copy kernel, hand-written PTX copy and cuMemcpyDtoD, beside PyTorch (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
+    ["bandwidth"] = ("GPU copy bandwidth of the ILGPU-compiled C# copy kernel and ILGPU CopyTo, launch latency plain vs CUDA graph (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))

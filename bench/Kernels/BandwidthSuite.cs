@@ -1,23 +1,26 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ILGPU;
+using ILGPU.Runtime;
 using Kernels;
-using Kernels.Cuda;
+using Kernels.Graphs;
 using Kernels.Language;
 
 namespace Bench.Kernels;
 
 /// <summary>
-/// Device-to-device copy bandwidth through our CUDA host: <see cref="BandwidthCopyKernel.Copy"/> written in C# and
-/// compiled by our C#→PTX compiler for the device's SM (launched through <see cref="CudaKernelRuntime"/>), the
-/// hand-written <c>copy_v4</c> PTX kernel, and the driver's own <c>cuMemcpyDtoDAsync</c> as a yardstick.
-/// Prints one JSON object per implementation, in the shape <c>torch_copy_bandwidth.py</c> prints, so
-/// <c>run-gpu-bandwidth.sh</c> can set them side by side. Bandwidth counts bytes read plus bytes written:
-/// GB/s = 2 × bytes / seconds / 10^9.
+/// On a CUDA device: device-to-device copy bandwidth of <see cref="BandwidthCopyKernel.Copy"/> (C#, compiled by
+/// ILGPU) beside ILGPU's buffer copy (cuMemcpyDtoDAsync) as the yardstick, and the launch latency of a tiny
+/// kernel plain vs replayed from a CUDA graph. Prints one JSON object per implementation in the shape
+/// <c>torch_copy_bandwidth.py</c> prints, so <c>run-gpu-bandwidth.sh</c> can set them side by side.
+/// GB/s = 2 × bytes / seconds / 10^9 (read plus write); times are host wall clock around N launches and one
+/// synchronize, which for 64 MiB and up is the device time to within a launch.
 /// </summary>
 /// <remarks>Usage: <c>bandwidth [--sizes-mb 64,128,256,512,1024] [--iters 20] [--warmup 3] [--device 0]</c>.</remarks>
 public static class BandwidthSuite
 {
-    private const int BlockSize = 256;
+    private const int GroupSize = 256;
 
     public static int Run(string[] args)
     {
@@ -33,140 +36,131 @@ public static class BandwidthSuite
             Console.Error.WriteLine("usage: bandwidth [--sizes-mb 64,128,256,512,1024] [--iters 20] [--warmup 3] [--device 0]");
             return 2;
         }
-        if (!CudaDriver.TryInitialize(out var reason))
+        if (!KernelContext.TryCreateCuda(out var context, out var reason))
         {
             Console.Error.WriteLine("bandwidth: CUDA is not available: " + reason);
             return 1;
         }
-
-        var device = CudaDevice.Get(options.Device);
-        using var context = CudaContext.CreatePrimary(device);
-        using var module = CudaModule.LoadPtx(context, ReadPtx());
-        var copy = module.GetFunction("copy_v4");
-        using var stream = CudaStream.Create(context);
-        using var start = CudaEvent.Create(context);
-        using var end = CudaEvent.Create(context);
-        using var runtime = new CudaKernelRuntime(context);
-        var compiled = runtime.Compile(typeof(BandwidthCopyKernel).GetMethod(nameof(BandwidthCopyKernel.Copy))!);
-
-        var ours = new List<Measurement>();
-        var kernel = new List<Measurement>();
-        var memcpy = new List<Measurement>();
-        foreach (var megabytes in options.SizesMb)
+        using (context)
         {
-            var bytes = (long)megabytes << 20;
-            using var source = DeviceBuffer<byte>.Allocate(context, bytes);
-            using var destination = DeviceBuffer<byte>.Allocate(context, bytes);
-            // Everything runs on the one non-blocking stream, which does not wait for the legacy default stream.
-            source.Fill32Async(0x01020304, stream);
-            destination.ClearAsync(stream);
-
-            // Enough resident blocks to fill every SM (8 × 256 threads = 2048, the per-SM thread limit on
-            // sm_80/sm_90); the grid-stride loop covers the rest.
-            var grid = Math.Min(Dim3.BlocksFor(bytes / 16, BlockSize), device.MultiprocessorCount * 8);
-            var n4 = (ulong)(bytes / 16);
-            // The C# kernel indexes words with int (ArrayView's length): keep i + stride below 2^31.
-            if (bytes / 4 > 1 << 30)
+            var accelerator = context.Accelerator;
+            using var stream = context.CreateStream();
+            var copy = context.Load<GlobalView<uint>, ArrayView<uint>>(BandwidthCopyKernel.Copy);
+            var ours = new List<Measurement>();
+            var memcpy = new List<Measurement>();
+            foreach (var megabytes in options.SizesMb)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{megabytes} MiB is over the 4096 MiB the C# copy kernel indexes."));
+                var bytes = (long)megabytes << 20;
+                if (bytes / 4 > 1 << 30)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{megabytes} MiB is over the 4096 MiB the C# copy kernel indexes with int."));
+                }
+                var words = (int)(bytes / 4);
+                using var source = accelerator.Allocate1D<uint>(words);
+                using var destination = accelerator.Allocate1D<uint>(words);
+                source.View.MemSet(stream, 0x5A);
+                // Enough resident groups to fill every SM (8 × 256 threads); the grid-stride loop covers the rest.
+                var groups = (int)Math.Min((bytes / 16 + GroupSize - 1) / GroupSize, accelerator.NumMultiprocessors * 8L);
+                var src = GlobalView.Of(source);
+                ours.Add(Time(options, bytes, stream, () => copy(stream, new KernelConfig(groups, GroupSize), src, destination.View)));
+                Verify(destination, words, "C# copy");
+                destination.View.MemSetToZero(stream);
+                memcpy.Add(Time(options, bytes, stream, () => source.View.CopyTo(stream, destination.View)));
+                Verify(destination, words, "ILGPU CopyTo");
             }
-            var words = (int)(bytes / 4);
-            var parameters = compiled.FlattenArguments([
-                new ArrayView<uint>((nint)source.Pointer, words),
-                new ArrayView<uint>((nint)destination.Pointer, words)]);
-            ours.Add(Time(options, bytes, start, end, stream, () => runtime.Enqueue(compiled, grid, BlockSize, 0, parameters, stream)));
-            Verify(destination, bytes);
-
-            destination.ClearAsync(stream);
-            kernel.Add(Time(options, bytes, start, end, stream, () =>
-            {
-                var launch = new KernelArguments();
-                launch.Add(destination);
-                launch.Add(source);
-                launch.Add(n4);
-                copy.Launch(grid, BlockSize, 0, stream, in launch);
-            }));
-            Verify(destination, bytes);
-
-            destination.ClearAsync(stream);
-            memcpy.Add(Time(options, bytes, start, end, stream, () => destination.CopyFromAsync(source, stream)));
-            Verify(destination, bytes);
+            WriteJson("csharp-ilgpu-copy", accelerator, ours);
+            WriteJson("csharp-ilgpu-CopyTo", accelerator, memcpy);
+            WriteLaunchLatency(context, stream, options);
         }
-
-        WriteJson("csharp-compiled-copy", device, ours);
-        WriteJson("csharp-ptx-copy_v4", device, kernel);
-        WriteJson("csharp-cuMemcpyDtoD", device, memcpy);
         return 0;
     }
 
-    private static Measurement Time(BandwidthOptions options, long bytes, CudaEvent start, CudaEvent end, CudaStream stream, Action step)
+    /// <summary>Mean time of one launch of a 1-group kernel: 8 launches per step, plain vs one graph replay per step.</summary>
+    private static void WriteLaunchLatency(KernelContext context, AcceleratorStream stream, BandwidthOptions options)
+    {
+        const int launchesPerStep = 8;
+        const int steps = 1000;
+        using var a = context.Accelerator.Allocate1D<float>(256);
+        using var c = context.Accelerator.Allocate1D<float>(256);
+        var add = context.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>>(global::Kernels.SelfTest.VectorAdd.Kernel);
+        void Step(int size)
+        {
+            for (var i = 0; i < launchesPerStep; i++)
+            {
+                add(stream, new KernelConfig(1, 256), a.View, a.View, c.View);
+            }
+        }
+        using var graphs = context.CreateStepGraphs(stream, new GraphBuckets([1]));
+        double Measure(Action step)
+        {
+            for (var i = 0; i < options.Warmup + 1; i++)
+            {
+                step();
+            }
+            stream.Synchronize();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                step();
+            }
+            stream.Synchronize();
+            return clock.Elapsed.TotalMicroseconds / (steps * launchesPerStep);
+        }
+        var plain = Measure(() => Step(1));
+        var graphed = Measure(() => graphs.Run(1, Step));
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            impl = "launch-latency",
+            launches_per_step = launchesPerStep,
+            plain_us = Math.Round(plain, 3),
+            graph_us = Math.Round(graphed, 3),
+            graph_failures = graphs.Failures.Values.ToArray(),
+        }));
+    }
+
+    private static Measurement Time(BandwidthOptions options, long bytes, AcceleratorStream stream, Action step)
     {
         for (var i = 0; i < options.Warmup; i++)
         {
             step();
         }
-        start.Record(stream);
+        stream.Synchronize();
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < options.Iterations; i++)
         {
             step();
         }
-        end.Record(stream);
-        end.Synchronize();
-        var ms = CudaEvent.ElapsedMilliseconds(start, end) / options.Iterations;
+        stream.Synchronize();
+        var ms = clock.Elapsed.TotalMilliseconds / options.Iterations;
         return new Measurement(bytes, options.Iterations, ms, 2.0 * bytes / (ms / 1e3) / 1e9);
     }
 
     /// <summary>The timed copy must have moved the pattern: check the first and last 64 KiB (the tails a bad grid misses).</summary>
-    private static void Verify(DeviceBuffer<byte> destination, long bytes)
+    private static void Verify(MemoryBuffer1D<uint, Stride1D.Dense> destination, int words, string what)
     {
-        const int window = 64 * 1024;
-        var sample = new uint[window / 4];
-        var bytesView = System.Runtime.InteropServices.MemoryMarshal.AsBytes(sample.AsSpan());
-        foreach (var offset in (long[])[0, bytes - window])
+        const int window = 16 * 1024;
+        foreach (var offset in (int[])[0, words - window])
         {
-            destination.CopyTo(bytesView, offset);
+            var sample = destination.View.SubView(offset, window).GetAsArray1D();
             foreach (var word in sample)
             {
-                if (word != 0x01020304)
+                if (word != 0x5A5A5A5A)
                 {
                     throw new InvalidOperationException(
-                        string.Create(CultureInfo.InvariantCulture, $"Copy of {bytes} bytes left 0x{word:X8} near byte {offset}: the kernel did not copy everything."));
+                        string.Create(CultureInfo.InvariantCulture, $"{what} of {words} words left 0x{word:X8} near word {offset}: the copy did not cover everything."));
                 }
             }
         }
     }
 
-    private static void WriteJson(string implementation, CudaDevice device, List<Measurement> results)
+    private static void WriteJson(string implementation, Accelerator accelerator, List<Measurement> results)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var json = new Utf8JsonWriter(stdout))
+        Console.WriteLine(JsonSerializer.Serialize(new
         {
-            json.WriteStartObject();
-            json.WriteString("impl", implementation);
-            json.WriteString("device", device.Name);
-            json.WriteNumber("peak_gbps", Math.Round(device.PeakMemoryBandwidthGBps, 1));
-            json.WriteStartArray("results");
-            foreach (var r in results)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("bytes", r.Bytes);
-                json.WriteNumber("iters", r.Iterations);
-                json.WriteNumber("ms", Math.Round(r.Milliseconds, 4));
-                json.WriteNumber("gbps", Math.Round(r.GBps, 1));
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        stdout.WriteByte((byte)'\n');
-    }
-
-    private static string ReadPtx()
-    {
-        using var stream = typeof(BandwidthSuite).Assembly.GetManifestResourceStream("Bench.Kernels.BandwidthCopy.ptx")
-            ?? throw new InvalidOperationException("The embedded resource Bench.Kernels.BandwidthCopy.ptx is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+            impl = implementation,
+            device = accelerator.Name,
+            results = results.Select(r => new { bytes = r.Bytes, iters = r.Iterations, ms = Math.Round(r.Milliseconds, 4), gbps = Math.Round(r.GBps, 1) }),
+        }));
     }
 
     private readonly record struct Measurement(long Bytes, int Iterations, double Milliseconds, double GBps);

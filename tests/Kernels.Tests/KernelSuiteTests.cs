@@ -2,115 +2,130 @@ using Kernels.SelfTest;
 
 namespace Kernels.Tests;
 
-/// <summary>The self-test kernels against their plain C# references, on every backend, over sizes that hit the tails.</summary>
+/// <summary>The self-test kernels against their plain C# references, on every accelerator, over sizes that hit the tails.</summary>
+[Collection(AcceleratorCollection.Name)]
 public sealed class KernelSuiteTests
 {
-    public static TheoryData<string> Backends => Tests.Backends.Names;
+    public static TheoryData<string> Accelerators => Backends.Names;
 
     [Theory]
-    [MemberData(nameof(Backends))]
-    public void BlockReduce_SumsEachBlockInTreeOrder_ForPartialLastBlock(string backend)
+    [MemberData(nameof(Accelerators))]
+    public void VectorAdd_AddsEveryElement_ForPartialLastGroup(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
+        foreach (var n in new[] { 1, 63, 64, 65, 200 })
+        {
+            VectorAdd.Check(Backends.Get(backend), n);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Accelerators))]
+    public void BlockReduce_SumsEachGroupInTreeOrder_ForPartialLastGroup(string backend)
+    {
+        var context = Backends.Get(backend);
         foreach (var n in new[] { 1, 64, 100, 300 })
         {
-            BlockReduce.Check<Size64>(runtime, n);
+            BlockReduce.Check<Size64>(context, n);
         }
-        BlockReduce.Check<Size256>(runtime, 600);
+        BlockReduce.Check<Size256>(context, 600);
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
     public void WarpCollectives_MatchLaneByLaneReference_ForPartialWarps(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
         foreach (var n in new[] { 1, 17, 32, 70 })
         {
-            WarpReduce.Check(runtime, n);
+            WarpReduce.Check(Backends.Get(backend), n);
         }
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
     public void Histogram_CountsEveryByte_WithSharedAndGlobalAtomics(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
-        foreach (var n in new[] { 0, 5, 191, 1000 })
+        foreach (var n in new[] { 1, 5, 191, 1000 })
         {
-            Histogram.Check(runtime, n);
+            Histogram.Check(Backends.Get(backend), n);
         }
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
     public void Atomics_GiveMaxMinSumAndOneCasWinner(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
         foreach (var n in new[] { 1, 77 })
         {
-            Atomics.Check(runtime, n);
+            Atomics.Check(Backends.Get(backend), n);
         }
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
-    public void TiledMatmul_MatchesReferenceBitExactly_ForShapesNotMultiplesOfTheTile(string backend)
+    [MemberData(nameof(Accelerators))]
+    public void TiledMatmul_MatchesReference_ForShapesNotMultiplesOfTheTile(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
-        TiledMatmul.Check<Size8>(runtime, 13, 9, 17);
-        TiledMatmul.Check<Size16>(runtime, 16, 20, 5);
+        var context = Backends.Get(backend);
+        TiledMatmul.Check<Size8>(context, 13, 9, 17);
+        TiledMatmul.Check<Size16>(context, 16, 20, 5);
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
     public void Conversions_RoundToNearestEvenAndBack_IncludingSpecials(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
-        Conversions.Check(runtime, 13);
-        Conversions.Check(runtime, 150);
+        Conversions.Check(Backends.Get(backend), 13);
+        Conversions.Check(Backends.Get(backend), 150);
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
-    public void VectorLoads_ScaleWholeGroupsAndTail(string backend)
+    [MemberData(nameof(Accelerators))]
+    public void VectorLoadsAndAsyncCopy_MoveWholeGroupsAndTail(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
         foreach (var n in new[] { 3, 4, 130 })
         {
-            VectorLoads.Check(runtime, n);
+            VectorLoads.Check(Backends.Get(backend), n);
         }
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
+    public void LoadMatrix_GivesThePtxFragmentLayout_ForEveryShape(string backend) => LoadMatrix.Check(Backends.Get(backend));
+
+    [Theory]
+    [MemberData(nameof(Accelerators))]
     public void MmaTile_MatchesMatrixProduct_ForBf16AndF16(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
-        MmaTile.Check(runtime, bf16: true);
-        MmaTile.Check(runtime, bf16: false);
+        MmaTile.Check(Backends.Get(backend), bf16: true);
+        MmaTile.Check(Backends.Get(backend), bf16: false);
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
     public void RadixSelect_FindsKthLargest_WithTiesAndNegatives(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
-        RadixSelect.Check(runtime, 1, 1);
-        RadixSelect.Check(runtime, 300, 1);
-        RadixSelect.Check(runtime, 300, 37);
-        RadixSelect.Check(runtime, 1000, 1000);
+        var context = Backends.Get(backend);
+        RadixSelect.Check(context, 1, 1);
+        RadixSelect.Check(context, 300, 1);
+        RadixSelect.Check(context, 300, 37);
+        RadixSelect.Check(context, 1000, 1000);
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
-    public void MathFunctions_MatchMathF(string backend) => MathFunctions.Check(Tests.Backends.Create(backend), 70);
+    [MemberData(nameof(Accelerators))]
+    public void MathFunctions_MatchMathF(string backend) => MathFunctions.Check(Backends.Get(backend), 70);
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(Accelerators))]
     public void Specialisation_GenericKernelsOperatorStructsAndStructMethods(string backend)
     {
-        var runtime = Tests.Backends.Create(backend);
-        Specialisation.Check(runtime, 3);
-        Specialisation.Check(runtime, 101);
+        Specialisation.Check(Backends.Get(backend), 3);
+        Specialisation.Check(Backends.Get(backend), 101);
+    }
+
+    [CudaFact]
+    public void SelfTest_PassesEveryCase_OnCuda()
+    {
+        var results = KernelSelfTest.Run(Backends.Get("cuda"));
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.Name}: {r.Message}"));
     }
 }

@@ -66,6 +66,8 @@ public static class Ptxas
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-arch=" + architecture);
+        // -v: one "Function properties" block per entry (stack frame, spills, registers), which the gate reads.
+        start.ArgumentList.Add("-v");
         start.ArgumentList.Add(input);
         start.ArgumentList.Add("-o");
         start.ArgumentList.Add(output);

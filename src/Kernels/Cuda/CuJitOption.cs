@@ -1,6 +1,6 @@
 namespace Kernels.Cuda;
 
-/// <summary>The <c>CUjit_option</c> values <see cref="CudaModule"/> passes, with the numbers from <c>cuda.h</c>.</summary>
+/// <summary>The <c>CUjit_option</c> values <see cref="PatchedPtxModule"/> passes, with the numbers from <c>cuda.h</c>.</summary>
 internal enum CuJitOption
 {
     MaxRegisters = 0,

@@ -6,8 +6,9 @@ namespace Kernels.Cuda;
 /// <summary>
 /// Finds the driver library. Driver-only machines ship <c>libcuda.so.1</c> without the unversioned
 /// <c>libcuda.so</c> symlink (that one comes with the toolkit), so the import name "cuda" is resolved here by
-/// hand. The resolver is per assembly and registered once, from <see cref="CudaNative"/>'s static constructor,
-/// before its first call.
+/// hand, for our own imports and for ILGPU's (which asks for "cuda" and otherwise reports no CUDA device on such
+/// machines). The resolver is per assembly and registered once per assembly, from <see cref="CudaNative"/>'s
+/// static constructor and from <see cref="KernelContext"/> before ILGPU's first call.
 /// </summary>
 internal static class CudaLibrary
 {
@@ -16,6 +17,8 @@ internal static class CudaLibrary
     private static readonly Lock Gate = new();
     private static nint _handle;
     private static string? _failure;
+    private static readonly Lock RegistrationGate = new();
+    private static bool _registered;
 
     public static IReadOnlyList<string> Candidates { get; } =
         OperatingSystem.IsWindows() ? ["nvcuda.dll"] : ["libcuda.so.1", "libcuda.so"];
@@ -67,13 +70,27 @@ internal static class CudaLibrary
 
     public static void RegisterResolver()
     {
+        lock (RegistrationGate)
+        {
+            if (_registered)
+            {
+                return;
+            }
+            _registered = true;
+            Register(typeof(CudaLibrary).Assembly);
+            Register(typeof(ILGPU.Context).Assembly);
+        }
+    }
+
+    private static void Register(Assembly assembly)
+    {
         try
         {
-            NativeLibrary.SetDllImportResolver(typeof(CudaLibrary).Assembly, Resolve);
+            NativeLibrary.SetDllImportResolver(assembly, Resolve);
         }
         catch (InvalidOperationException)
         {
-            // Someone else in this assembly registered a resolver first (only one is allowed). Imports then
+            // Someone else registered a resolver for this assembly first (only one is allowed). Imports then
             // fall back to default probing of "cuda", which finds libcuda.so where the toolkit is installed.
         }
     }

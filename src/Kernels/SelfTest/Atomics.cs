@@ -1,19 +1,21 @@
-using Kernels.Language;
+using ILGPU;
+using ILGPU.Runtime;
 
 namespace Kernels.SelfTest;
 
 /// <summary>
-/// Every atomic: float max/min (CAS loops), float add, uint max, int min, exchange, and a compare-and-swap
-/// election in which exactly one thread wins.
+/// Every atomic the kernels use: float max/min, float add, uint max, int min, exchange, and a
+/// compare-and-swap election in which exactly one thread wins.
 /// </summary>
 public static class Atomics
 {
+    public static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<int>> Entry = Kernel;
+
     /// <summary>f: [max, min, sum]; u: [max of hash]; s: [min of i·(-3), winner count, winner id + 1, last exchanged]</summary>
-    [Kernel]
     public static void Kernel(ArrayView<float> x, ArrayView<float> f, ArrayView<uint> u, ArrayView<int> s)
     {
-        var i = Grid.GlobalIndexX;
-        if (i >= x.Length)
+        var i = Grid.GlobalIndex.X;
+        if (i >= x.IntLength)
         {
             return;
         }
@@ -29,14 +31,17 @@ public static class Atomics
         Atomic.Exchange(ref s[3], i);
     }
 
-    public static void Check(IKernelRuntime runtime, int n)
+    public static void Check(KernelContext context, int n)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var x = Expect.RandomFloats(n, 10, -100f, 100f);
-        using var dx = Expect.Upload<float>(runtime, x);
-        using var df = Expect.Upload<float>(runtime, [float.NegativeInfinity, float.PositiveInfinity, 0f]);
-        using var du = runtime.Allocate<uint>(1);
-        using var ds = runtime.Allocate<int>(4);
-        runtime.Launch(KernelCompiler.Compile(typeof(Atomics), nameof(Kernel)), Expect.CeilDiv(n, 64), 64, 0, dx.View, df.View, du.View, ds.View);
+        using var dx = Expect.Upload(context, x);
+        using var df = Expect.Upload(context, [float.NegativeInfinity, float.PositiveInfinity, 0f]);
+        using var du = Expect.Zeros<uint>(context, 1);
+        using var ds = Expect.Zeros<int>(context, 4);
+        using var stream = context.CreateStream();
+        context.Load(Entry)(stream, Expect.Config(Expect.CeilDiv(n, 64), 64), dx.View, df.View, du.View, ds.View);
+        stream.Synchronize();
         var f = Expect.Download(df);
         var s = Expect.Download(ds);
         var u = Expect.Download(du);

@@ -1,55 +1,59 @@
+using ILGPU;
+using ILGPU.Runtime;
 using Kernels.Language;
 
 namespace Kernels.SelfTest;
 
 /// <summary>
-/// Per-block sum in shared memory: each thread loads one element (0 past the end), then a tree halves the
-/// active threads each step with a barrier between steps. TBlock is the block size, a specialisation constant.
+/// Per-group sum in shared memory: each thread loads one element (0 past the end), then a tree halves the
+/// active threads each step with a barrier between steps. TGroup is the group size, a specialisation constant.
 /// </summary>
 public static class BlockReduce
 {
-    [Kernel]
-    public static void Kernel<TBlock>(ArrayView<float> x, ArrayView<float> partial)
-        where TBlock : struct, IConst
+    public static void Kernel<TGroup>(ArrayView<float> x, ArrayView<float> partial)
+        where TGroup : struct, IConst
     {
-        var sums = Shared.Allocate<float, TBlock>();
-        var tid = Grid.ThreadIdxX;
-        var i = (Grid.BlockIdxX * TBlock.Value) + tid;
-        sums[tid] = i < x.Length ? x[i] : 0f;
-        Block.Barrier();
-        for (var stride = TBlock.Value / 2; stride > 0; stride /= 2)
+        var sums = SharedMemory.Allocate<float>(TGroup.Value);
+        var tid = Group.IdxX;
+        var i = (Grid.IdxX * TGroup.Value) + tid;
+        sums[tid] = i < x.IntLength ? x[i] : 0f;
+        Group.Barrier();
+        for (var stride = TGroup.Value / 2; stride > 0; stride /= 2)
         {
             if (tid < stride)
             {
                 sums[tid] += sums[tid + stride];
             }
-            Block.Barrier();
+            Group.Barrier();
         }
         if (tid == 0)
         {
-            partial[Grid.BlockIdxX] = sums[0];
+            partial[Grid.IdxX] = sums[0];
         }
     }
 
-    public static void Check<TBlock>(IKernelRuntime runtime, int n)
-        where TBlock : struct, IConst
+    public static void Check<TGroup>(KernelContext context, int n)
+        where TGroup : struct, IConst
     {
-        var block = TBlock.Value;
-        var blocks = Expect.CeilDiv(n, block);
+        ArgumentNullException.ThrowIfNull(context);
+        var group = TGroup.Value;
+        var groups = Expect.CeilDiv(n, group);
         var x = Expect.RandomFloats(n, 3);
-        using var dx = Expect.Upload<float>(runtime, x);
-        using var dp = runtime.Allocate<float>(blocks);
-        runtime.Launch(KernelCompiler.Compile(typeof(BlockReduce), nameof(Kernel), null, typeof(TBlock)), blocks, block, 0, dx.View, dp.View);
+        using var dx = Expect.Upload(context, x);
+        using var dp = Expect.Zeros<float>(context, groups);
+        using var stream = context.CreateStream();
+        context.Load<ArrayView<float>, ArrayView<float>>(Kernel<TGroup>)(stream, Expect.Config(groups, group), dx.View, dp.View);
+        stream.Synchronize();
         // The reference sums in the kernel's tree order, so the result is bit-exact.
-        var expected = new float[blocks];
-        var tree = new float[block];
-        for (var b = 0; b < blocks; b++)
+        var expected = new float[groups];
+        var tree = new float[group];
+        for (var b = 0; b < groups; b++)
         {
-            for (var t = 0; t < block; t++)
+            for (var t = 0; t < group; t++)
             {
-                tree[t] = (b * block) + t < n ? x[(b * block) + t] : 0f;
+                tree[t] = (b * group) + t < n ? x[(b * group) + t] : 0f;
             }
-            for (var stride = block / 2; stride > 0; stride /= 2)
+            for (var stride = group / 2; stride > 0; stride /= 2)
             {
                 for (var t = 0; t < stride; t++)
                 {

@@ -1,6 +1,9 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace Kernels.SelfTest;
 
-/// <summary>Comparisons of device results with references that name the first mismatching element.</summary>
+/// <summary>Comparisons of device results with references that name the first mismatching element, and the upload/download plumbing of the checks.</summary>
 public static class Expect
 {
     public static void Equal<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what)
@@ -46,22 +49,35 @@ public static class Expect
         return values;
     }
 
-    public static T[] Download<T>(IDeviceBuffer<T> buffer)
+    /// <summary>A device copy of <paramref name="values"/>; an empty array gets a 1-element buffer (ILGPU allocates no 0-length buffers on every device).</summary>
+    public static MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(KernelContext context, T[] values)
         where T : unmanaged
     {
-        var values = new T[buffer.Length];
-        buffer.CopyToHost(values);
-        return values;
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(values);
+        return context.Accelerator.Allocate1D(values);
     }
 
-    public static IDeviceBuffer<T> Upload<T>(IKernelRuntime runtime, ReadOnlySpan<T> values)
+    /// <summary>A zeroed device buffer of <paramref name="length"/> elements.</summary>
+    public static MemoryBuffer1D<T, Stride1D.Dense> Zeros<T>(KernelContext context, int length)
         where T : unmanaged
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        var buffer = runtime.Allocate<T>(values.Length);
-        buffer.CopyFromHost(values);
+        ArgumentNullException.ThrowIfNull(context);
+        var buffer = context.Accelerator.Allocate1D<T>(length);
+        buffer.MemSetToZero();
+        context.Accelerator.Synchronize();
         return buffer;
     }
 
+    public static T[] Download<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        return buffer.GetAsArray1D();
+    }
+
     public static int CeilDiv(int a, int b) => (a + b - 1) / b;
+
+    /// <summary>A 1-D launch of <paramref name="groups"/> groups of <paramref name="groupSize"/> threads.</summary>
+    public static KernelConfig Config(int groups, int groupSize) => new(Math.Max(groups, 1), groupSize);
 }

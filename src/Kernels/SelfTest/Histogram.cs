@@ -1,41 +1,46 @@
-using Kernels.Language;
+using ILGPU;
+using ILGPU.Runtime;
 
 namespace Kernels.SelfTest;
 
 /// <summary>
 /// A 16-bin histogram of bytes (by the low 4 bits): a grid-stride loop counts into shared bins with shared
-/// atomics, then each block adds its bins to the global ones with global atomics.
+/// atomics, then each group adds its bins to the global ones with global atomics.
 /// </summary>
 public static class Histogram
 {
-    [Kernel]
+    public static readonly Action<ArrayView<byte>, ArrayView<int>> Entry = Kernel;
+
     public static void Kernel(ArrayView<byte> data, ArrayView<int> bins)
     {
-        var local = Shared.Allocate<int, Size16>();
-        var tid = Grid.ThreadIdxX;
+        var local = SharedMemory.Allocate<int>(16);
+        var tid = Group.IdxX;
         if (tid < 16)
         {
             local[tid] = 0;
         }
-        Block.Barrier();
-        for (var i = Grid.GlobalIndexX; i < data.Length; i += Grid.BlockDimX * Grid.GridDimX)
+        Group.Barrier();
+        for (var i = Grid.GlobalIndex.X; i < data.IntLength; i += Group.DimX * Grid.DimX)
         {
             Atomic.Add(ref local[data[i] & 15], 1);
         }
-        Block.Barrier();
+        Group.Barrier();
         if (tid < 16)
         {
             Atomic.Add(ref bins[tid], local[tid]);
         }
     }
 
-    public static void Check(IKernelRuntime runtime, int n)
+    public static void Check(KernelContext context, int n)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var data = new byte[n];
         new Random(5).NextBytes(data);
-        using var ddata = Expect.Upload<byte>(runtime, data);
-        using var dbins = runtime.Allocate<int>(16);
-        runtime.Launch(KernelCompiler.Compile(typeof(Histogram), nameof(Kernel)), 3, 64, 0, ddata.View, dbins.View);
+        using var ddata = Expect.Upload(context, data);
+        using var dbins = Expect.Zeros<int>(context, 16);
+        using var stream = context.CreateStream();
+        context.Load(Entry)(stream, Expect.Config(3, 64), ddata.View, dbins.View);
+        stream.Synchronize();
         var expected = new int[16];
         foreach (var b in data)
         {

@@ -1,3 +1,5 @@
+using ILGPU;
+using ILGPU.Runtime;
 using Kernels.Language;
 
 namespace Kernels.SelfTest;
@@ -8,12 +10,13 @@ namespace Kernels.SelfTest;
 /// </summary>
 public static class WarpReduce
 {
+    public static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>> Entry = Kernel;
+
     /// <summary>Per warp w: sums[2w] butterfly sum, sums[2w+1] down-sweep sum (lane 0); per thread: scan, broadcast; per warp: ballot, any, all.</summary>
-    [Kernel]
     public static void Kernel(ArrayView<float> x, ArrayView<float> sums, ArrayView<int> scan, ArrayView<float> broadcast, ArrayView<int> votes)
     {
-        var i = Grid.GlobalIndexX;
-        var inRange = i < x.Length;
+        var i = Grid.GlobalIndex.X;
+        var inRange = i < x.IntLength;
         var v = inRange ? x[i] : 0f;
         var butterfly = v;
         for (var offset = 16; offset > 0; offset >>= 1)
@@ -25,7 +28,7 @@ public static class WarpReduce
         {
             down += Warp.ShuffleDown(down, offset);
         }
-        var lane = Warp.LaneId;
+        var lane = Warp.LaneIdx;
         var count = inRange ? (i % 7) + 1 : 0;
         for (var offset = 1; offset < 32; offset <<= 1)
         {
@@ -37,9 +40,9 @@ public static class WarpReduce
         }
         var first = Warp.Shuffle(v, 0);
         var positive = inRange && v > 0f;
-        var ballot = Warp.Ballot(positive);
-        var any = Warp.Any(positive);
-        var all = Warp.All(positive);
+        var ballot = WarpVote.Ballot(positive);
+        var any = WarpVote.Any(positive);
+        var all = WarpVote.All(positive);
         var warp = i / 32;
         if (lane == 0)
         {
@@ -56,16 +59,19 @@ public static class WarpReduce
         }
     }
 
-    public static void Check(IKernelRuntime runtime, int n)
+    public static void Check(KernelContext context, int n)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var warps = Expect.CeilDiv(n, 32);
         var x = Expect.RandomFloats(n, 4);
-        using var dx = Expect.Upload<float>(runtime, x);
-        using var dsums = runtime.Allocate<float>(2 * warps);
-        using var dscan = runtime.Allocate<int>(n);
-        using var dbroadcast = runtime.Allocate<float>(n);
-        using var dvotes = runtime.Allocate<int>(3 * warps);
-        runtime.Launch(KernelCompiler.Compile(typeof(WarpReduce), nameof(Kernel)), warps, 32, 0, dx.View, dsums.View, dscan.View, dbroadcast.View, dvotes.View);
+        using var dx = Expect.Upload(context, x);
+        using var dsums = Expect.Zeros<float>(context, 2 * warps);
+        using var dscan = Expect.Zeros<int>(context, n);
+        using var dbroadcast = Expect.Zeros<float>(context, n);
+        using var dvotes = Expect.Zeros<int>(context, 3 * warps);
+        using var stream = context.CreateStream();
+        context.Load(Entry)(stream, Expect.Config(warps, 32), dx.View, dsums.View, dscan.View, dbroadcast.View, dvotes.View);
+        stream.Synchronize();
         var sums = Expect.Download(dsums);
         var scan = Expect.Download(dscan);
         var broadcast = Expect.Download(dbroadcast);

@@ -1,23 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using Kernels;
-using Kernels.Cpu;
-using Kernels.Cuda;
 using Kernels.Ptx;
 using Kernels.SelfTest;
 
 namespace Server.Cli;
 
 /// <summary>
-/// <c>engine kernels</c>: looks inside the C#→PTX compiler. <c>--dump-ptx DIR [--target sm_80|sm_90]</c> writes
-/// each catalogued kernel's PTX (and IR) per specialisation; <c>--self-test [--device cpu|cuda|auto]</c> runs the
-/// kernel self-test suite on a device, one line per case, and exits 1 on any mismatch.
+/// <c>engine kernels</c>: looks inside the kernel layer. <c>--dump-ptx DIR [--target sm_80|sm_90]</c> writes each
+/// catalogued kernel's PTX (compiled offline by ILGPU) per specialisation; <c>--self-test [--device cpu|cuda|auto]</c>
+/// runs the kernel self-test suite on an accelerator, one line per case, and exits 1 on any mismatch.
 /// </summary>
 public static class KernelsCommand
 {
     public static Command Create()
     {
-        var dumpPtx = new Option<string?>("--dump-ptx") { Description = "Write every kernel's PTX (and IR) into this folder." };
+        var dumpPtx = new Option<string?>("--dump-ptx") { Description = "Write every kernel's PTX into this folder." };
         var target = new Option<string>("--target") { Description = "PTX target for --dump-ptx: sm_80 or sm_90.", DefaultValueFactory = _ => "sm_80" };
         var selfTest = new Option<bool>("--self-test") { Description = "Run the kernel self-test suite and compare with the C# references." };
         var device = new Option<string>("--device") { Description = "Where --self-test runs: cpu, cuda or auto (CUDA when a device is present).", DefaultValueFactory = _ => "auto" };
@@ -43,12 +41,7 @@ public static class KernelsCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        PtxTarget? ptxTarget = target switch
-        {
-            "sm_80" => PtxTarget.Sm80,
-            "sm_90" => PtxTarget.Sm90,
-            _ => null,
-        };
+        var ptxTarget = PtxTarget.Parse(target);
         if (ptxTarget is null)
         {
             error.WriteLine($"engine kernels: unknown --target '{target}' (sm_80 or sm_90).");
@@ -56,7 +49,7 @@ public static class KernelsCommand
         }
         try
         {
-            var paths = KernelPtxDump.Write(folder, ptxTarget);
+            var paths = PtxDump.Write(folder, ptxTarget);
             foreach (var path in paths)
             {
                 output.WriteLine(path);
@@ -64,7 +57,7 @@ public static class KernelsCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{paths.Count} kernels, {ptxTarget.Architecture}, written to {folder}"));
             return 0;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelCompilationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelCompileException)
         {
             error.WriteLine($"engine kernels: {e.Message}");
             return 1;
@@ -72,8 +65,8 @@ public static class KernelsCommand
     }
 
     /// <summary>
-    /// Runs <see cref="KernelSelfTest"/> on <paramref name="device"/> (cpu, cuda, or auto: CUDA when the driver
-    /// initialises and a device exists, else the CPU executor), printing which device and why, then one line per
+    /// Runs <see cref="KernelSelfTest"/> on <paramref name="device"/> (cpu, cuda, or auto: CUDA when a device of
+    /// sm_80 or newer is present, else ILGPU's CPU accelerator), printing which device and why, then one line per
     /// case. Returns 0 when every case passes, 1 on any failure, 2 when the device cannot be used.
     /// </summary>
     public static int SelfTest(string device, TextWriter output, TextWriter error)
@@ -85,60 +78,31 @@ public static class KernelsCommand
             error.WriteLine($"engine kernels: unknown --device '{device}' (cpu, cuda or auto).");
             return 2;
         }
+        KernelContext? context = null;
         var reason = "";
-        var cuda = device == "cpu" ? null : OpenCuda(out reason);
-        if (device == "cpu")
+        if (device != "cpu" && KernelContext.TryCreateCuda(out var cuda, out reason))
         {
-            output.WriteLine("device: cpu (the IR executor, as requested)");
-            return Report(new CpuRuntime(), output);
+            context = cuda;
         }
-        if (cuda is null)
+        if (context is null && device == "cuda")
         {
-            if (device == "cuda")
-            {
-                error.WriteLine($"engine kernels: CUDA is not available: {reason}");
-                return 2;
-            }
-            output.WriteLine($"device: cpu (the IR executor; CUDA is not available: {reason})");
-            return Report(new CpuRuntime(), output);
+            error.WriteLine($"engine kernels: CUDA is not available: {reason}");
+            return 2;
         }
-        using (cuda)
+        using (context ??= KernelContext.CreateCpu())
         {
-            output.WriteLine($"device: cuda {cuda.Context.Device} ({(device == "cuda" ? "as requested" : "a CUDA device is present")}), PTX target {cuda.Target.Architecture}");
-            try
-            {
-                return Report(cuda, output);
-            }
-            catch (CudaException e)
-            {
-                // A fault outside any case's own checks (say, freeing after a kernel fault): the suite cannot go on.
-                output.WriteLine($"FAIL  (device error, suite stopped) {e.Message}");
-                return 1;
-            }
+            output.WriteLine(context.IsCuda
+                ? $"device: cuda {context.Accelerator.Name} ({(device == "cuda" ? "as requested" : "a CUDA device is present")})"
+                : device == "cpu"
+                    ? "device: cpu (ILGPU's CPU accelerator, as requested)"
+                    : $"device: cpu (ILGPU's CPU accelerator; CUDA is not available: {reason})");
+            return Report(context, output);
         }
     }
 
-    /// <summary>Device 0's runtime, or null with the reason (no driver, no device, or an SM older than the compiler's sm_80).</summary>
-    private static CudaKernelRuntime? OpenCuda(out string reason)
+    private static int Report(KernelContext context, TextWriter output)
     {
-        if (!CudaDriver.TryInitialize(out reason))
-        {
-            return null;
-        }
-        try
-        {
-            return CudaKernelRuntime.Create(0);
-        }
-        catch (Exception e) when (e is CudaException or NotSupportedException)
-        {
-            reason = e.Message;
-            return null;
-        }
-    }
-
-    private static int Report(IKernelRuntime runtime, TextWriter output)
-    {
-        var results = KernelSelfTest.Run(runtime);
+        var results = KernelSelfTest.Run(context);
         var failed = 0;
         foreach (var result in results)
         {
@@ -146,7 +110,7 @@ public static class KernelsCommand
             output.WriteLine(result.Passed ? $"PASS  {time}  {result.Name}" : $"FAIL  {time}  {result.Name}: {result.Message}");
             failed += result.Passed ? 0 : 1;
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{results.Count - failed}/{results.Count} passed on {runtime.Name}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{results.Count - failed}/{results.Count} passed on {context.Name}"));
         return failed == 0 ? 0 : 1;
     }
 }

@@ -1,3 +1,4 @@
+using Kernels.Ptx;
 using Kernels.SelfTest;
 using Kernels.Tests;
 using Server.Cli;
@@ -23,7 +24,7 @@ public sealed class KernelsCommandTests
             foreach (var file in files)
             {
                 Assert.Contains(".target sm_90", File.ReadAllText(file), StringComparison.Ordinal);
-                var (code, messages) = Ptxas.AssembleFile(file, "sm_90", Path.ChangeExtension(file, ".cubin"));
+                var (code, messages) = Kernels.Tests.Ptxas.AssembleFile(file, "sm_90", Path.ChangeExtension(file, ".cubin"));
                 Assert.True(code == 0, $"ptxas rejected {Path.GetFileName(file)}:\n{messages}");
             }
             Assert.Contains($"{files.Length} kernels, sm_90", output.ToString(), StringComparison.Ordinal);

@@ -1,6 +1,0 @@
-namespace Kernels.IR;
-
-public enum AddressSpace : byte
-{
-    None, Global, Shared,
-}
