@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Kernels.Cuda;
 using Kernels.Graphs;
+using Kernels.Ptx;
 
 namespace Kernels;
 
@@ -154,6 +156,25 @@ public sealed class KernelContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(kernel);
         LoadEntry(kernel);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="kernel"/> for sm_90a (wgmma, TMA) on an sm_90 device: ILGPU compiles it, the PTX is
+    /// patched to <c>.version 8.0</c> / <c>.target sm_90a</c> (<see cref="Sm90aPtx"/>) and loaded by ILGPU's CUDA
+    /// loader, whose launcher is returned. Not cached: call once per kernel at start-up.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The accelerator is not an sm_90 CUDA device.</exception>
+    public TLauncher LoadSm90a<TLauncher>(System.Reflection.MethodInfo kernel)
+        where TLauncher : Delegate
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (Accelerator is not CudaAccelerator cuda || cuda.Architecture != CudaArchitecture.SM_90)
+        {
+            throw new NotSupportedException($"sm_90a kernels need an sm_90 CUDA device; this is {Accelerator.Name} ({Name}).");
+        }
+        var compiled = (PTXCompiledKernel)Accelerator.CompileKernel(EntryPointDescription.FromExplicitlyGroupedKernel(kernel));
+        var patched = Sm90aPtx.WithAssembly(compiled, Sm90aPtx.Patch(compiled.PTXAssembly));
+        return Accelerator.LoadKernel(patched).CreateLauncherDelegate<TLauncher>();
     }
 
     /// <summary>How many kernels this context has compiled (each method once).</summary>

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Kernels.Cuda;
 
 /// <summary>
-/// The few driver API entry points ILGPU has no API for: CUDA graph capture and launch, function attributes,
-/// and loading PTX text we patched (the sm_90a path). Bound by exact exported name: where <c>cuda.h</c> maps a
+/// The few driver API entry points ILGPU has no API for: CUDA graph capture and launch, and function
+/// attributes. (The sm_90a path loads its patched PTX through ILGPU's own loader, see Ptx/Sm90aPtx.cs.) Bound by exact exported name: where <c>cuda.h</c> maps a
 /// name to a versioned symbol (<c>#define cuStreamBeginCapture cuStreamBeginCapture_v2</c>) the versioned one is
 /// bound. Handles (CUstream, CUgraph, CUgraphExec, CUmodule, CUfunction) are <c>nint</c>.
 /// </summary>
@@ -29,13 +29,4 @@ internal static unsafe partial class CudaNative
 
     // Functions: more than 48 KB of dynamic shared memory must be opted into per function.
     [LibraryImport(Lib)] internal static partial CuResult cuFuncSetAttribute(nint function, CuFunctionAttribute attribute, int value);
-
-    // Modules from PTX text we patched ourselves (sm_90a), and their launch.
-    [LibraryImport(Lib)] internal static partial CuResult cuModuleLoadDataEx(nint* module, void* image, uint optionCount, CuJitOption* options, void** optionValues);
-    [LibraryImport(Lib)] internal static partial CuResult cuModuleUnload(nint module);
-    [LibraryImport(Lib)] internal static partial CuResult cuModuleGetFunction(nint* function, nint module, byte* name);
-    [LibraryImport(Lib)]
-    internal static partial CuResult cuLaunchKernel(
-        nint function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
-        uint sharedBytes, nint stream, void** kernelParams, void** extra);
 }

@@ -37,11 +37,18 @@ public static partial class PtxCompiler
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(target);
+        return SetTarget(CompileKernel(kernel, target).PTXAssembly, target.Architecture);
+    }
+
+    /// <summary>ILGPU's compiled kernel object (its PTX still says what ILGPU wrote: <c>.target sm_80</c>).</summary>
+    public static PTXCompiledKernel CompileKernel(MethodInfo kernel, PtxTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(target);
         try
         {
             using var backend = new PTXBackend(Compiler.Value, new CudaCapabilityContext(target.Sm), target.Sm, target.Isa, null);
-            var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default);
-            return SetTarget(compiled.PTXAssembly, target.Architecture);
+            return (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default);
         }
         catch (Exception e) when (e is InternalCompilerException or NotSupportedException or InvalidOperationException)
         {
@@ -61,6 +68,21 @@ public static partial class PtxCompiler
         return string.Concat(ptx.AsSpan(0, match.Groups[1].Index), architecture, ptx.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
     }
 
+    /// <summary>Rewrites the <c>.version</c> directive to <paramref name="isa"/> (e.g. 8.0).</summary>
+    public static string SetVersion(string ptx, string isa)
+    {
+        ArgumentNullException.ThrowIfNull(ptx);
+        var match = VersionLine().Match(ptx);
+        if (!match.Success)
+        {
+            throw new FormatException("PTX text has no .version directive.");
+        }
+        return string.Concat(ptx.AsSpan(0, match.Groups[1].Index), isa, ptx.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
+    }
+
     [GeneratedRegex(@"^\.target\s+(sm_\w+)", RegexOptions.Multiline)]
     private static partial Regex TargetLine();
+
+    [GeneratedRegex(@"^\.version\s+(\d+\.\d+)", RegexOptions.Multiline)]
+    private static partial Regex VersionLine();
 }
