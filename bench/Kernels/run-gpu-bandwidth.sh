@@ -1,63 +1,84 @@
 #!/usr/bin/env bash
-# Runs the C# host's copy bandwidth (BandwidthSuite: the C# copy kernel our compiler builds, hand-written
-# copy_v4 PTX and cuMemcpyDtoD) and PyTorch's
-# copy_ on the same GPU in one go, and writes bench/results/gpu-bandwidth.md with device, date and command.
+# Everything the kernel layer needs a GPU for, in one call (meant for a lent device, ~5 minutes):
+#   1. engine kernels --self-test --device cuda  (every self-test kernel on the GPU, non-zero on a mismatch)
+#   2. the Kernels.Tests CUDA facts and theories (the same kernels over the test sizes, plus the CPU ones)
+#   3. bandwidth: the ILGPU-compiled C# copy kernel and ILGPU CopyTo (cuMemcpyDtoD), launch latency plain vs
+#      CUDA graph, beside PyTorch's copy_ when torch is installed
+#   4. radix-select --device cuda: our radix select vs ILGPU.Algorithms radix sort on the GPU
+# Writes bench/results/gpu-bandwidth.md (device, date, commands, table) and bench/results/radix-select-cuda.md;
+# the logs of 1 and 2 go to bench/results/gpu-selftest.log. Needs the .NET 10 SDK on the machine.
 # Usage: bash bench/Kernels/run-gpu-bandwidth.sh   (env: SIZES_MB=64,128,256,512,1024 ITERS=20)
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 sizes="${SIZES_MB:-64,128,256,512,1024}"
 iters="${ITERS:-20}"
 out=bench/results/gpu-bandwidth.md
+log=bench/results/gpu-selftest.log
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+status=0
 
-dotnet build bench -c Release -nologo -v q >&2
+dotnet build Engine.sln -c Release -nologo -v q >&2 || exit 1
+{
+  echo "== engine kernels --self-test --device cuda"
+  dotnet run -c Release --no-build --project src/Server -- kernels --self-test --device cuda || status=1
+  echo "== Kernels.Tests (CPU and CUDA)"
+  dotnet test tests/Kernels.Tests -c Release --no-build -nologo -v q || status=1
+} 2>&1 | tee "$log"
+
 csharp_cmd=(dotnet run -c Release --no-build --project bench -- bandwidth --sizes-mb "$sizes" --iters "$iters")
 torch_cmd=(python3 bench/Kernels/torch_copy_bandwidth.py --sizes-mb "$sizes" --iters "$iters")
-
-"${csharp_cmd[@]}" > "$work/csharp.jsonl"
+"${csharp_cmd[@]}" > "$work/csharp.jsonl" || status=1
 if ! "${torch_cmd[@]}" > "$work/torch.jsonl" 2> "$work/torch.err"; then
   echo "run-gpu-bandwidth: PyTorch run failed, the table will lack its column:" >&2
   cat "$work/torch.err" >&2
+  rm -f "$work/torch.jsonl"
 fi
+dotnet run -c Release --no-build --project bench -- radix-select --device cuda --repeat 20 || status=1
 
 gpu="$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1 || echo unknown)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-python3 - "$work" "$out" "$gpu" "$cpu" "$(nproc)" "${csharp_cmd[*]}" "${torch_cmd[*]}" <<'PY'
+python3 - "$work" "$out" "$gpu" "$cpu" "$(nproc)" "$(cat /proc/loadavg)" "${csharp_cmd[*]}" "${torch_cmd[*]}" <<'PY'
 import datetime, json, pathlib, sys
-work, out, gpu, cpu, nproc, csharp_cmd, torch_cmd = sys.argv[1:]
+work, out, gpu, cpu, nproc, load, csharp_cmd, torch_cmd = sys.argv[1:]
 runs = []
 for name in ("csharp.jsonl", "torch.jsonl"):
     path = pathlib.Path(work, name)
     if path.exists():
         runs += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-by_impl = {r["impl"]: {x["bytes"]: x for x in r["results"]} for r in runs}
+latency = next((r for r in runs if r.get("impl") == "launch-latency"), None)
+copies = [r for r in runs if "results" in r]
+by_impl = {r["impl"]: {x["bytes"]: x for x in r["results"]} for r in copies}
 sizes = sorted({b for table in by_impl.values() for b in table})
 impls = list(by_impl)
-peak = next((r.get("peak_gbps") for r in runs if r.get("peak_gbps")), None)
 torch_version = next((r.get("torch") for r in runs if r.get("torch")), "not run")
 lines = [
-    "# GPU copy bandwidth: C# CUDA host vs PyTorch",
+    "# GPU copy bandwidth and launch latency: the ILGPU kernel layer vs PyTorch",
     "",
     f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-    f"- GPU: {gpu}" + (f" (theoretical DRAM bandwidth {peak} GB/s from clock x bus width)" if peak else ""),
-    f"- Host: {cpu}, {nproc} cores; PyTorch {torch_version}",
+    f"- GPU: {gpu}",
+    f"- Host: {cpu}, {nproc} cores, load average {load}; PyTorch {torch_version}",
     f"- Commands: `{csharp_cmd}` and `{torch_cmd}` (both from `bash bench/Kernels/run-gpu-bandwidth.sh`)",
-    "- GB/s counts read + write: 2 x bytes / time / 1e9, device time from CUDA events, mean over the timed iterations.",
+    "- GB/s counts read + write: 2 x bytes / time / 1e9, mean over the timed iterations.",
     "",
-    "| size (MiB) | " + " | ".join(f"{i} GB/s" for i in impls) + " | compiled / torch | copy_v4 / torch |",
+    "| size (MiB) | " + " | ".join(f"{i} GB/s" for i in impls) + " | ilgpu copy / torch | CopyTo / torch |",
     "|---:|" + "---:|" * len(impls) + "---:|---:|",
 ]
 for b in sizes:
     cells = [f"{by_impl[i][b]['gbps']:.1f}" if b in by_impl[i] else "-" for i in impls]
     theirs = by_impl.get("torch-copy_", {}).get(b)
     ratios = []
-    for impl in ("csharp-compiled-copy", "csharp-ptx-copy_v4"):
+    for impl in ("csharp-ilgpu-copy", "csharp-ilgpu-CopyTo"):
         ours = by_impl.get(impl, {}).get(b)
         ratios.append(f"{ours['gbps'] / theirs['gbps']:.2f}" if ours and theirs else "-")
     lines.append(f"| {b >> 20} | " + " | ".join(cells) + f" | {ratios[0]} | {ratios[1]} |")
+if latency:
+    lines += ["", f"Launch latency ({latency['launches_per_step']} launches of a 1-group kernel per step): "
+              f"plain {latency['plain_us']} us per launch, CUDA graph {latency['graph_us']} us per launch "
+              f"(graph / plain {latency['graph_us'] / latency['plain_us']:.2f}); capture failures: {latency['graph_failures'] or 'none'}."]
 lines += ["", "Raw JSON:", "", "```"] + [json.dumps(r) for r in runs] + ["```", ""]
 pathlib.Path(out).write_text("\n".join(lines))
 print("\n".join(lines))
 PY
+exit $status
