@@ -101,8 +101,8 @@ internal static class CudaLibrary
         {
             return 0; // Not ours: let the runtime's default probing handle it.
         }
-        // A zero return makes the runtime probe "cuda" itself and then throw DllNotFoundException, which
-        // CudaDriver.TryInitialize never lets escape because it loads the library first.
+        // A zero return lets the runtime probe "cuda" itself; where that fails too, ILGPU gets the
+        // DllNotFoundException and reports no CUDA device (KernelContext.TryCreateCuda has already said why).
         return TryLoad(out _) ? _handle : 0;
     }
 }

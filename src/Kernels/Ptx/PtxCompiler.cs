@@ -19,7 +19,7 @@ namespace Kernels.Ptx;
 public static partial class PtxCompiler
 {
     private static readonly Lazy<Context> Compiler = new(() =>
-        Context.Create(builder => builder.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2)));
+        Context.Create(builder => builder.EnableAlgorithms().Optimize(OptimizationLevel.O2)));
 
     private static readonly ConcurrentDictionary<(MethodInfo, PtxTarget), string> Cache = new();
 
