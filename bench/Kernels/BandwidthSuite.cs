@@ -6,11 +6,12 @@ using ILGPU.Runtime;
 using Kernels;
 using Kernels.Graphs;
 using Kernels.Language;
+using Kernels.SelfTest;
 
 namespace Bench.Kernels;
 
 /// <summary>
-/// On a CUDA device: device-to-device copy bandwidth of <see cref="BandwidthCopyKernel.Copy"/> (C#, compiled by
+/// On a CUDA device: device-to-device copy bandwidth of <see cref="GridStrideCopy"/> (C#, compiled by
 /// ILGPU) beside ILGPU's buffer copy (cuMemcpyDtoDAsync) as the yardstick, and the launch latency of a tiny
 /// kernel plain vs replayed from a CUDA graph. Prints one JSON object per implementation in the shape
 /// <c>torch_copy_bandwidth.py</c> prints, so <c>run-gpu-bandwidth.sh</c> can set them side by side.
@@ -45,7 +46,7 @@ public static class BandwidthSuite
         {
             var accelerator = context.Accelerator;
             using var stream = context.CreateStream();
-            var copy = context.Load<GlobalView<uint>, ArrayView<uint>>(BandwidthCopyKernel.Copy);
+            var copy = context.Load(GridStrideCopy.Entry);
             var ours = new List<Measurement>();
             var memcpy = new List<Measurement>();
             foreach (var megabytes in options.SizesMb)
@@ -82,7 +83,7 @@ public static class BandwidthSuite
         const int steps = 1000;
         using var a = context.Accelerator.Allocate1D<float>(256);
         using var c = context.Accelerator.Allocate1D<float>(256);
-        var add = context.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>>(global::Kernels.SelfTest.VectorAdd.Kernel);
+        var add = context.Load(VectorAdd.Entry);
         void Step(int size)
         {
             for (var i = 0; i < launchesPerStep; i++)

@@ -89,6 +89,14 @@ public sealed class KernelSuiteTests
 
     [Theory]
     [MemberData(nameof(Accelerators))]
+    public void GridStrideCopy_CoversEveryWord_WithAGridSmallerThanTheLength(string backend)
+    {
+        GridStrideCopy.Check(Backends.Get(backend), 4, 1);
+        GridStrideCopy.Check(Backends.Get(backend), 4 * 1000, 3);
+    }
+
+    [Theory]
+    [MemberData(nameof(Accelerators))]
     public void LoadMatrix_GivesThePtxFragmentLayout_ForEveryShape(string backend) => LoadMatrix.Check(Backends.Get(backend));
 
     [Theory]

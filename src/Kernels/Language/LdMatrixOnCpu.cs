@@ -9,6 +9,12 @@ namespace Kernels.Language;
 /// </summary>
 internal static class LdMatrixOnCpu
 {
+    public static UInt2 X2(ArrayView<ushort> shared, int rowIndex, bool transpose) =>
+        new(Word(shared, rowIndex, 0, transpose), Word(shared, rowIndex, 1, transpose));
+
+    public static UInt4 X4(ArrayView<ushort> shared, int rowIndex, bool transpose) =>
+        new(Word(shared, rowIndex, 0, transpose), Word(shared, rowIndex, 1, transpose), Word(shared, rowIndex, 2, transpose), Word(shared, rowIndex, 3, transpose));
+
     public static uint Word(ArrayView<ushort> shared, int rowIndex, int matrix, bool transpose)
     {
         var lane = Warp.LaneIdx;

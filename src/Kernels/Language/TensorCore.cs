@@ -11,6 +11,7 @@ namespace Kernels.Language;
 /// a.Y: row g+8, a.Z: row g cols +8, a.W: row g+8 cols +8), B column g, rows 2t..2t+1 and 2t+8..2t+9 in b.X, b.Y,
 /// and C/D rows g, g+8, columns 2t, 2t+1 in X,Y / Z,W. Each word packs two 16-bit values, the lower column (or
 /// row, for B) in bits 0..15. The CPU bodies gather the fragments with warp shuffles and accumulate in k order.
+/// The variants repeat their CUDA bodies because ILGPU needs each inline-PTX string as a literal constant.
 /// </summary>
 public static class TensorCore
 {
@@ -84,9 +85,7 @@ public static class TensorCore
                 ref r0, ref r1, ref offset);
             return new UInt2(r0.Value, r1.Value);
         }
-        return new UInt2(
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 0, transpose: false),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 1, transpose: false));
+        return LdMatrixOnCpu.X2(dynamicShared, rowIndex, transpose: false);
     }
 
     /// <summary>ldmatrix .x2.trans: as <see cref="LoadMatrixX2"/> with each 8×8 matrix transposed (B fragments from k-major rows).</summary>
@@ -101,9 +100,7 @@ public static class TensorCore
                 ref r0, ref r1, ref offset);
             return new UInt2(r0.Value, r1.Value);
         }
-        return new UInt2(
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 0, transpose: true),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 1, transpose: true));
+        return LdMatrixOnCpu.X2(dynamicShared, rowIndex, transpose: true);
     }
 
     /// <summary>ldmatrix .x4: matrices 0..3 from the row addresses of lanes 8i..8i+7 (an m16n8k16 A fragment).</summary>
@@ -118,11 +115,7 @@ public static class TensorCore
                 ref r0, ref r1, ref r2, ref r3, ref offset);
             return new UInt4(r0.Value, r1.Value, r2.Value, r3.Value);
         }
-        return new UInt4(
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 0, transpose: false),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 1, transpose: false),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 2, transpose: false),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 3, transpose: false));
+        return LdMatrixOnCpu.X4(dynamicShared, rowIndex, transpose: false);
     }
 
     /// <summary>ldmatrix .x4.trans: as <see cref="LoadMatrixX4"/> with each matrix transposed.</summary>
@@ -137,10 +130,6 @@ public static class TensorCore
                 ref r0, ref r1, ref r2, ref r3, ref offset);
             return new UInt4(r0.Value, r1.Value, r2.Value, r3.Value);
         }
-        return new UInt4(
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 0, transpose: true),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 1, transpose: true),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 2, transpose: true),
-            LdMatrixOnCpu.Word(dynamicShared, rowIndex, 3, transpose: true));
+        return LdMatrixOnCpu.X4(dynamicShared, rowIndex, transpose: true);
     }
 }

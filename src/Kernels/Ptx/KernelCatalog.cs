@@ -22,6 +22,7 @@ public static class KernelCatalog
         new(Method(typeof(Conversions), nameof(Conversions.Kernel))),
         new(Method(typeof(VectorLoads), nameof(VectorLoads.Scale))),
         new(Method(typeof(VectorLoads), nameof(VectorLoads.SwapThroughShared))),
+        new(Method(typeof(GridStrideCopy), nameof(GridStrideCopy.Kernel))),
         new(Method(typeof(LoadMatrix), nameof(LoadMatrix.Kernel))),
         new(Method(typeof(MmaTile), nameof(MmaTile.Kernel), typeof(Size2))),
         new(Method(typeof(MmaTile), nameof(MmaTile.Kernel), typeof(MmaTile.Zero))),

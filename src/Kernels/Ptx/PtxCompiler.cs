@@ -57,27 +57,21 @@ public static partial class PtxCompiler
     }
 
     /// <summary>Rewrites the <c>.target</c> directive (and nothing else) to <paramref name="architecture"/>, keeping any suffix such as <c>, debug</c>.</summary>
-    public static string SetTarget(string ptx, string architecture)
-    {
-        ArgumentNullException.ThrowIfNull(ptx);
-        var match = TargetLine().Match(ptx);
-        if (!match.Success)
-        {
-            throw new FormatException("PTX text has no .target directive.");
-        }
-        return string.Concat(ptx.AsSpan(0, match.Groups[1].Index), architecture, ptx.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
-    }
+    public static string SetTarget(string ptx, string architecture) => Replace(ptx, TargetLine(), architecture, ".target");
 
     /// <summary>Rewrites the <c>.version</c> directive to <paramref name="isa"/> (e.g. 8.0).</summary>
-    public static string SetVersion(string ptx, string isa)
+    public static string SetVersion(string ptx, string isa) => Replace(ptx, VersionLine(), isa, ".version");
+
+    private static string Replace(string ptx, Regex directive, string value, string name)
     {
         ArgumentNullException.ThrowIfNull(ptx);
-        var match = VersionLine().Match(ptx);
+        var match = directive.Match(ptx);
         if (!match.Success)
         {
-            throw new FormatException("PTX text has no .version directive.");
+            throw new FormatException($"PTX text has no {name} directive.");
         }
-        return string.Concat(ptx.AsSpan(0, match.Groups[1].Index), isa, ptx.AsSpan(match.Groups[1].Index + match.Groups[1].Length));
+        var operand = match.Groups[1];
+        return string.Concat(ptx.AsSpan(0, operand.Index), value, ptx.AsSpan(operand.Index + operand.Length));
     }
 
     [GeneratedRegex(@"^\.target\s+(sm_\w+)", RegexOptions.Multiline)]

@@ -18,6 +18,7 @@ public static class KernelSelfTest
         new("tiled-matmul", c => { TiledMatmul.Check<Size8>(c, 13, 9, 17); TiledMatmul.Check<Size16>(c, 16, 20, 5); }),
         new("conversions", c => Conversions.Check(c, 150)),
         new("vector-loads", c => { VectorLoads.Check(c, 3); VectorLoads.Check(c, 130); }),
+        new("grid-stride-copy", c => GridStrideCopy.Check(c, 4 * 1000, 3)),
         new("ldmatrix", LoadMatrix.Check),
         new("mma-bf16", c => MmaTile.Check(c, bf16: true)),
         new("mma-f16", c => MmaTile.Check(c, bf16: false)),
