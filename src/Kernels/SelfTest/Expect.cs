@@ -49,7 +49,7 @@ public static class Expect
         return values;
     }
 
-    /// <summary>A device copy of <paramref name="values"/>; an empty array gets a 1-element buffer (ILGPU allocates no 0-length buffers on every device).</summary>
+    /// <summary>A device copy of <paramref name="values"/>.</summary>
     public static MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(KernelContext context, T[] values)
         where T : unmanaged
     {
