@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Backends.EntryPoints;
@@ -68,10 +69,10 @@ public sealed class KernelContext : IDisposable
     }
 
     /// <summary>True when a CUDA device of sm_80 or newer is present; <paramref name="reason"/> says why not otherwise.</summary>
-    public static bool TryCreateCuda(out KernelContext context, out string reason)
+    public static bool TryCreateCuda([NotNullWhen(true)] out KernelContext? context, out string reason)
     {
         CudaLibrary.RegisterResolver();
-        context = null!;
+        context = null;
         if (!CudaLibrary.TryLoad(out reason))
         {
             return false;
