@@ -17,7 +17,7 @@ public sealed class StepGraphs(GraphBuckets buckets, IGraphCapturer? capturer) :
 
     public GraphBuckets Buckets { get; } = buckets ?? throw new ArgumentNullException(nameof(buckets));
 
-    /// <summary>Buckets whose capture failed, with the driver's message; they run plain from then on.</summary>
+    /// <summary>Buckets whose capture failed (our driver call or ILGPU refusing a launch under capture), with the message; they run plain from then on.</summary>
     public IReadOnlyDictionary<int, string> Failures => _failures;
 
     public int CapturedCount => _graphs.Count;
@@ -43,7 +43,7 @@ public sealed class StepGraphs(GraphBuckets buckets, IGraphCapturer? capturer) :
             _graphs[size] = capturer.Capture(() => step(size));
             return StepLaunch.WarmedUpAndCaptured;
         }
-        catch (Exception e) when (e is Cuda.CudaException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (e is Cuda.CudaException or ILGPU.Runtime.AcceleratorException or InvalidOperationException or NotSupportedException)
         {
             _failures[size] = e.Message;
             return StepLaunch.Plain;

@@ -28,11 +28,6 @@ public readonly struct Size64 : IConst
     public static int Value => 64;
 }
 
-public readonly struct Size128 : IConst
-{
-    public static int Value => 128;
-}
-
 public readonly struct Size256 : IConst
 {
     public static int Value => 256;
