@@ -27,6 +27,11 @@ internal sealed class PostProcessor
         return new PostProcessor([.. prefix], [.. suffix]);
     }
 
+    /// <summary>How many template tokens <see cref="Apply"/> puts before and after the sequence.</summary>
+    public int PrefixLength => _prefix.Length;
+
+    public int SuffixLength => _suffix.Length;
+
     public int[] Apply(List<int> ids, bool addSpecialTokens)
     {
         if (!addSpecialTokens || (_prefix.Length == 0 && _suffix.Length == 0))

@@ -30,6 +30,9 @@ internal abstract class PreTokenizer
     /// ByteLevel(no prefix space, no regex)", which <see cref="Tokenizer"/> runs on spans without allocating.</summary>
     public virtual Gpt4StyleScanner? FastByteLevelScanner => null;
 
+    /// <summary>Whether the pieces come out in the byte-level alphabet (a ByteLevel step is part of it).</summary>
+    public virtual bool MapsToByteLevel => false;
+
     public static PreTokenizer? Create(TokenizerComponentSpec? spec) => spec is null ? null : Build(spec);
 
     private static PreTokenizer Build(TokenizerComponentSpec spec) => spec.Type switch
@@ -177,6 +180,8 @@ internal abstract class PreTokenizer
     {
         public bool IsPlainByteMapping => !addPrefixSpace && !useRegex;
 
+        public override bool MapsToByteLevel => true;
+
         private readonly SplitPattern _regex = SplitPattern.FromRegex(Gpt2Pattern, source);
 
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
@@ -232,6 +237,8 @@ internal abstract class PreTokenizer
     {
         public override Gpt4StyleScanner? FastByteLevelScanner =>
             steps is [SplitBy split, ByteLevel { IsPlainByteMapping: true }] ? split.IsolatingScanner : null;
+
+        public override bool MapsToByteLevel => steps.Any(s => s.MapsToByteLevel);
 
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
         {

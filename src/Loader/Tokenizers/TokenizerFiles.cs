@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Loader.Tokenizers;
+
+/// <summary>Finds the tokenizer file of a model folder: tokenizer.json first (it wins over a tokenizer.model
+/// beside it, as in transformers), then tokenizer.model, then a single <c>*.tiktoken</c> file.</summary>
+public static class TokenizerFiles
+{
+    public static (TokenizerFileKind Kind, string Path) Locate(string dir)
+    {
+        var json = Path.Combine(dir, "tokenizer.json");
+        if (File.Exists(json))
+        {
+            return (ModelTypeOf(json) == "Unigram" ? TokenizerFileKind.UnigramTokenizerJson : TokenizerFileKind.TokenizerJson, json);
+        }
+        var model = Path.Combine(dir, "tokenizer.model");
+        if (File.Exists(model))
+        {
+            return (IsTiktoken(model) ? TokenizerFileKind.Tiktoken : TokenizerFileKind.SentencePieceModel, model);
+        }
+        var tiktoken = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.tiktoken") : [];
+        if (tiktoken.Length == 1)
+        {
+            return (TokenizerFileKind.Tiktoken, tiktoken[0]);
+        }
+        throw new FileNotFoundException(tiktoken.Length > 1
+            ? $"{dir}: several *.tiktoken files ({string.Join(", ", tiktoken.Select(Path.GetFileName))}) and no tokenizer.json or tokenizer.model to choose."
+            : $"No tokenizer in {dir}: expected tokenizer.json, tokenizer.model (SentencePiece or tiktoken) or a *.tiktoken file.", json);
+    }
+
+    /// <summary>The <c>model.type</c> of a tokenizer.json ("BPE" when absent, as old files omit it).</summary>
+    public static string ModelTypeOf(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 256 });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object
+                   && m.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()!
+                : "BPE";
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Whether the file's first line is "base64 rank" (tiktoken) rather than a protobuf message.</summary>
+    public static bool IsTiktoken(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[256];
+        var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var line = Encoding.ASCII.GetString(head, 0, n).Split('\n')[0].TrimEnd('\r');
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && space < line.Length - 1
+               && line[..space].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')
+               && line[(space + 1)..].All(char.IsAsciiDigit);
+    }
+}
