@@ -15,7 +15,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["server-load"] = ("N concurrent streaming clients against a running server: TTFT, inter-token latency, req/s, tok/s", Bench.Server.ServerLoadSuite.Run),
     ["server-profile"] = ("the engine without HTTP: forward alone, step loop with token ids, the text path (layers of the 64-token latency)", Bench.Server.ServerProfile.Run),
     ["samplers"] = ("CPU cost of each sampler and the whole chain per decoding step (vocab 32k/128k, batch 1/16/64)", Bench.Sampling.SamplersBench.Run),
-    ["tokenizer-encode"] = ("tokenizer encode MB/s (llama3, qwen3, gemini) beside Hugging Face tokenizers' Node binding", Bench.Tokenizer.TokenizerEncodeBench.Run),
+    ["tokenizer-encode"] = ("tokenizer encode MB/s (llama3, qwen3, gemini) beside HF tokenizers' Node binding; o200k, cl100k beside Microsoft.ML.Tokenizers", Bench.Tokenizer.TokenizerEncodeBench.Run),
     ["bandwidth"] = ("GPU copy bandwidth: C#-compiled copy kernel, hand-written PTX copy and cuMemcpyDtoD, beside PyTorch (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
 };
 

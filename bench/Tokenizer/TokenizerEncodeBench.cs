@@ -61,6 +61,7 @@ public static class TokenizerEncodeBench
             report.AppendLine(line);
             Console.WriteLine(line);
         }
+        MlTokenizersYardstick.Run(chunks, bytes, root, report);
         report.AppendLine();
         report.AppendLine("Notes:");
         report.AppendLine("- Setup for the HF column: `mkdir /tmp/hfbench && cd /tmp/hfbench && npm install @anush008/tokenizers@0.6.0` (node 20); the script is bench/Tokenizer/hf_encode.js.");
@@ -68,6 +69,9 @@ public static class TokenizerEncodeBench
         report.AppendLine("- The HF column is the Node binding as shipped (each `encode` is an async N-API call that also builds offsets, ");
         report.AppendLine("  attention mask etc.); it is far below the Rust crate's published throughput, so the ratio overstates our lead ");
         report.AppendLine("  over the Rust library itself. Our own column is the number to track.");
+        report.AppendLine("- The ML.Tokenizers rows are the fair yardstick: the same process, thread, chunks and vocabulary file. ");
+        report.AppendLine("  Chunks with different ids are expected only where text has astral-plane letters (ML.Tokenizers splits ");
+        report.AppendLine("  them as UTF-16 code units; see TiktokenCrossCheckTests); the corpus has none, so the count should be 0.");
         var output = Path.Combine("bench", "results", "tokenizer-encode.md");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, report.ToString());

@@ -238,11 +238,4 @@ internal abstract class LibraryTokenizer
             _tt.EncodeToTokens(text, out normalizedText, considerNormalization: normalize);
     }
 
-    /// <summary>The tiktoken regex for a vocabulary of <paramref name="ranks"/> ranks: o200k's for o200k-sized
-    /// files, else cl100k's (also Llama 3's).</summary>
-    public static string TiktokenPattern(int ranks) => ranks >= 199_000 ? O200kPattern : Cl100kPattern;
-
-    private const string Cl100kPattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
-
-    private const string O200kPattern = @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 }

@@ -166,7 +166,9 @@ internal abstract class PreTokenizer
 
     private sealed class SplitBy(SplitPattern pattern, SplitBehavior behavior, bool invert) : PreTokenizer
     {
-        public Gpt4StyleScanner? IsolatingScanner => behavior == SplitBehavior.Isolated && !invert ? pattern.Scanner : null;
+        // A scanner's matches tile the text, so "Removed" of the inverted split keeps the same pieces as "Isolated".
+        public Gpt4StyleScanner? IsolatingScanner =>
+            (behavior == SplitBehavior.Isolated && !invert) || (behavior == SplitBehavior.Removed && invert) ? pattern.Scanner : null;
 
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
         {

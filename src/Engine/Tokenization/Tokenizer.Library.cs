@@ -38,7 +38,7 @@ public sealed partial class Tokenizer
     private static LibraryTokenizer TiktokenLibrary(string path, TokenizerConfigFile? config)
     {
         var ranks = TiktokenFile.Read(path);
-        var pattern = LibraryTokenizer.TiktokenPattern(ranks.Count);
+        var pattern = TiktokenFile.PatternFor(ranks.Count);
         return LibraryTokenizer.Tiktoken.Create(ranks, specials => Read(path, s => Ml.TiktokenTokenizer.Create(
             s, new Ml.RegexPreTokenizer(new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.Compiled), specials), null, specials)), config);
     }
