@@ -102,8 +102,11 @@ internal abstract class LibraryTokenizer
                 kept.Add(id);
             }
         }
-        return Inner.Decode(kept);
+        return DecodeIds(kept);
     }
+
+    /// <summary>The library's decode of ids that are all to be shown (special tokens included).</summary>
+    protected virtual string DecodeIds(List<int> ids) => Inner.Decode(ids);
 
     /// <summary>The special tokens of tokenizer_config.json: its <c>added_tokens_decoder</c>, plus its BOS, EOS and
     /// unk strings where the vocabulary has them.</summary>
@@ -179,6 +182,8 @@ internal abstract class LibraryTokenizer
 
         protected override IReadOnlyList<int> EncodeText(string text) =>
             _sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false);
+
+        protected override string DecodeIds(List<int> ids) => _sp.Decode(ids, considerSpecialTokens: true);
 
         protected override IReadOnlyList<Ml.EncodedToken> EncodeTextToTokens(string text, bool normalize, out string? normalizedText) =>
             _sp.EncodeToTokens(text, out normalizedText, addBeginningOfSentence: false, addEndOfSentence: false, considerNormalization: normalize);

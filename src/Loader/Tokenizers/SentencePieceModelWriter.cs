@@ -28,6 +28,7 @@ public static class SentencePieceModelWriter
     public sealed record Piece(string Text, float Score, PieceType Type);
 
     /// <param name="addDummyPrefix">Prepend <c>▁</c> to the text (Llama 2's models do).</param>
+    /// <remarks>The unk, BOS and EOS piece strings are written from <paramref name="pieces"/> at those ids.</remarks>
     public static byte[] Write(IReadOnlyList<Piece> pieces, ModelType type, bool byteFallback, int unkId, int bosId, int eosId, bool addDummyPrefix = true)
     {
         ArgumentNullException.ThrowIfNull(pieces);
@@ -47,7 +48,8 @@ public static class SentencePieceModelWriter
                 m.WriteEnum((int)piece.Type);
             }));
         }
-        // ModelProto.trainer_spec = 2: model_type = 3, vocab_size = 4, byte_fallback = 35, unk/bos/eos/pad_id = 40..43
+        // ModelProto.trainer_spec = 2: model_type = 3, vocab_size = 4, byte_fallback = 35, unk/bos/eos/pad_id = 40..43,
+        // unk/bos/eos_piece = 45..47
         output.WriteTag(2, WireFormat.WireType.LengthDelimited);
         output.WriteBytes(Message(m =>
         {
@@ -65,6 +67,14 @@ public static class SentencePieceModelWriter
             m.WriteInt32(eosId);
             m.WriteTag(43, WireFormat.WireType.Varint);
             m.WriteInt32(-1);
+            foreach (var (field, id) in new[] { (45, unkId), (46, bosId), (47, eosId) })
+            {
+                if ((uint)id < (uint)pieces.Count)
+                {
+                    m.WriteTag(field, WireFormat.WireType.LengthDelimited);
+                    m.WriteString(pieces[id].Text);
+                }
+            }
         }));
         // ModelProto.normalizer_spec = 3: name = 1 ("identity": no precompiled map), add_dummy_prefix = 3,
         // remove_extra_whitespaces = 4, escape_whitespaces = 5

@@ -7,6 +7,11 @@ namespace Loader.Tokenizers;
 /// beside it, as in transformers), then tokenizer.model, then a single <c>*.tiktoken</c> file.</summary>
 public static class TokenizerFiles
 {
+    /// <summary>Whether <see cref="Locate"/> finds a tokenizer file in <paramref name="dir"/>.</summary>
+    public static bool Exists(string dir) =>
+        File.Exists(Path.Combine(dir, "tokenizer.json")) || File.Exists(Path.Combine(dir, "tokenizer.model"))
+        || (Directory.Exists(dir) && Directory.GetFiles(dir, "*.tiktoken").Length == 1);
+
     public static (TokenizerFileKind Kind, string Path) Locate(string dir)
     {
         var json = Path.Combine(dir, "tokenizer.json");
