@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+using Engine.Tokenization;
+using Loader.Tokenizers;
+
+namespace Engine.Tests.Tokenization;
+
+/// <summary>Folders whose tokenizer only Microsoft.ML.Tokenizers reads (a tiktoken vocabulary, a Unigram
+/// tokenizer.json) behind the engine's <see cref="Tokenizer"/>.</summary>
+public sealed class LibraryFormatTokenizerTests
+{
+    private static readonly Lazy<string> TiktokenDir = new(WriteTiktokenDir);
+
+    /// <summary>The gpt4o fixture's vocabulary as a tiktoken file (rank = id, token = the byte-level string's bytes),
+    /// with its two added tokens in tokenizer_config.json's added_tokens_decoder.</summary>
+    private static string WriteTiktokenDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"engine-tests-tiktoken-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        var file = TokenizerJsonFile.Read(SharedFiles.PathOf("fixtures", "tokenizers", "gpt4o", "tokenizer.json"));
+        var lines = file.Model.Vocab.OrderBy(p => p.Value).Select(p =>
+            System.Convert.ToBase64String([.. p.Key.Select(ch => (byte)ByteLevelAlphabet.ByteOf(ch))]) + " " + p.Value);
+        File.WriteAllLines(Path.Combine(dir, "o200k_base.tiktoken"), lines);
+        var config = new StringBuilder("{\"added_tokens_decoder\": {");
+        config.AppendJoin(", ", file.AddedTokens.Select(t => $"\"{t.Id}\": {{\"content\": {JsonSerializer.Serialize(t.Content)}, \"special\": {(t.Special ? "true" : "false")}}}"));
+        config.Append("}}");
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), config.ToString());
+        return dir;
+    }
+
+    [Fact]
+    public void TiktokenFolder_EncodesDecodesAndStreamsTheGpt4oFixture()
+    {
+        var tokenizer = Tokenizer.FromDirectory(TiktokenDir.Value);
+        Assert.Equal(TokenizerFileKind.Tiktoken, tokenizer.FileKind);
+        var ours = FixtureTokenizers.Get("gpt4o");
+        var failures = new StringBuilder();
+        foreach (var c in FixtureTokenizers.Cases("gpt4o"))
+        {
+            // ML.Tokenizers splits astral-plane letters differently (TiktokenCrossCheckTests pins it): the one
+            // divergence from the fixture that a tiktoken folder inherits.
+            var astral = c.Text.EnumerateRunes().Any(r => r.Value > 0xFFFF && Rune.IsLetter(r));
+            var ids = tokenizer.Encode(c.Text, c.AddSpecialTokens);
+            if (!astral && !ids.SequenceEqual(c.Ids))
+            {
+                failures.AppendLine($"line {c.Line}: encode [{string.Join(',', ids.Take(20))}]");
+            }
+            var detokenizer = tokenizer.CreateDetokenizer(skipSpecialTokens: true);
+            var streamed = string.Concat(c.Ids.Select(detokenizer.Add)) + detokenizer.Finish();
+            if (tokenizer.Decode(c.Ids) != c.Decoded || tokenizer.Decode(c.Ids, skipSpecialTokens: true) != c.DecodedSkipSpecial
+                || streamed != c.DecodedSkipSpecial)
+            {
+                failures.AppendLine($"line {c.Line}: decode {JsonSerializer.Serialize(tokenizer.Decode(c.Ids))} / streamed {JsonSerializer.Serialize(streamed)}");
+            }
+        }
+        Assert.True(failures.Length == 0, failures.ToString());
+        // Token strings are the byte-level ones of the tokenizer.json conversion; added tokens are special.
+        foreach (var id in new[] { 0, 220, 13225, 100_000 })
+        {
+            Assert.Equal(ours.IdToToken(id), tokenizer.IdToToken(id));
+            Assert.Equal(id, tokenizer.TokenToId(ours.IdToToken(id)!));
+        }
+        Assert.Equal(ours.TokenToId("<|endoftext|>"), tokenizer.TokenToId("<|endoftext|>"));
+        Assert.True(tokenizer.IsSpecial(tokenizer.TokenToId("<|endoftext|>")!.Value));
+        Assert.Equal(ours.Encode("a<|endoftext|>b", false), tokenizer.Encode("a<|endoftext|>b", false));
+        Assert.Equal(ours.VocabSize, tokenizer.VocabSize);
+    }
+
+    /// <summary>A Unigram model small enough to segment by hand (Viterbi: the highest total log-probability).</summary>
+    private const string UnigramJson = """
+        {"version": "1.0", "added_tokens": [{"id": 0, "content": "<unk>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}],
+         "normalizer": null,
+         "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
+         "post_processor": null,
+         "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
+         "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": false,
+                   "vocab": [["<unk>", 0.0], ["\u2581", -2.0], ["\u2581a", -1.0], ["b", -1.5], ["\u2581ab", -1.2], ["a", -2.5], ["\u2581abc", -5.0], ["c", -1.0]]}}
+        """;
+
+    [Theory]
+    // "▁ab": ▁ab (-1.2) beats ▁a b (-2.5) and ▁ a b (-6.0).
+    [InlineData("ab", new[] { 4 })]
+    // "▁abc": ▁ab c (-2.2) beats ▁a b c (-3.5) and ▁abc (-5.0).
+    [InlineData("abc", new[] { 4, 7 })]
+    // "▁ba": no "▁b" piece, so ▁ b a is the only segmentation.
+    [InlineData("ba", new[] { 1, 3, 5 })]
+    // Two words: "▁ab" and "▁c" (▁ c, no "▁c" piece).
+    [InlineData("ab c", new[] { 4, 1, 7 })]
+    public void UnigramTokenizerJson_SegmentsByHighestScore(string text, int[] expected)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"engine-tests-unigram-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), UnigramJson);
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"add_bos_token": false}""");
+        var tokenizer = Tokenizer.FromDirectory(dir);
+        Assert.Equal(TokenizerFileKind.UnigramTokenizerJson, tokenizer.FileKind);
+        Assert.Equal(expected, tokenizer.Encode(text, addSpecialTokens: false));
+        Assert.Equal(text, tokenizer.Decode(expected));
+    }
+}
