@@ -155,7 +155,10 @@ internal abstract class LibraryTokenizer
         }
 
         /// <param name="create">Builds the library tokenizer with the given special tokens (no BOS/EOS: added here).</param>
-        public static SentencePiece Create(Func<IReadOnlyDictionary<string, int>?, Ml.SentencePieceTokenizer> create, TokenizerConfigFile? config)
+        /// <param name="template">The BOS/EOS a tokenizer.json's post-processor adds; null for a tokenizer.model, which
+        /// follows <c>add_bos_token</c> (default true, as transformers' LlamaTokenizer) and <c>add_eos_token</c>.</param>
+        public static SentencePiece Create(Func<IReadOnlyDictionary<string, int>?, Ml.SentencePieceTokenizer> create, TokenizerConfigFile? config,
+            PostProcessor? template = null)
         {
             var probe = create(null);
             var vocab = probe.Vocabulary;
@@ -166,6 +169,10 @@ internal abstract class LibraryTokenizer
             foreach (var (piece, id) in vocab)
             {
                 pieces[id] = piece;
+            }
+            if (template is not null)
+            {
+                return new SentencePiece(sp, specials, specialIds, template.Prefix, template.Suffix, pieces);
             }
             var bos = config?.AddBosToken ?? true ? sp.BeginningOfSentenceId : (int?)null;
             var eos = config?.AddEosToken ?? false ? sp.EndOfSentenceId : (int?)null;

@@ -27,7 +27,11 @@ internal sealed class PostProcessor
         return new PostProcessor([.. prefix], [.. suffix]);
     }
 
-    /// <summary>How many template tokens <see cref="Apply"/> puts before and after the sequence.</summary>
+    /// <summary>The template tokens <see cref="Apply"/> puts before and after the sequence.</summary>
+    public int[] Prefix => _prefix;
+
+    public int[] Suffix => _suffix;
+
     public int PrefixLength => _prefix.Length;
 
     public int SuffixLength => _suffix.Length;

@@ -28,7 +28,8 @@ public sealed partial class Tokenizer
     {
         TokenizerFileKind.TokenizerJson => new Tokenizer(TokenizerJsonFile.Read(path), config),
         TokenizerFileKind.UnigramTokenizerJson => new Tokenizer(Guarded(path, () => LibraryTokenizer.SentencePiece.Create(
-            specials => Read(path, s => Ml.SentencePieceTokenizer.CreateFromTokenizerJson(s, false, false, specials)), config)), config) { FileKind = kind },
+            specials => Read(path, s => Ml.SentencePieceTokenizer.CreateFromTokenizerJson(s, false, false, specials)), config,
+            PostProcessor.Create(TokenizerFiles.PostProcessorOf(path)))), config) { FileKind = kind },
         TokenizerFileKind.SentencePieceModel => new Tokenizer(Guarded(path, () => LibraryTokenizer.SentencePiece.Create(
             specials => Read(path, s => Ml.SentencePieceTokenizer.Create(s, false, false, specials)), config)), config) { FileKind = kind },
         TokenizerFileKind.Tiktoken => new Tokenizer(Guarded(path, () => TiktokenLibrary(path, config)), config) { FileKind = kind },

@@ -53,6 +53,16 @@ public static class TokenizerFiles
         }
     }
 
+    /// <summary>The <c>post_processor</c> of a tokenizer.json whose model our pipeline does not read (Unigram), or null.</summary>
+    public static TokenizerComponentSpec? PostProcessorOf(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 256 });
+        return document.RootElement.TryGetProperty("post_processor", out var p) && p.ValueKind == JsonValueKind.Object
+            ? TokenizerComponentSpec.FromJson("post_processor", p.Clone(), path)
+            : null;
+    }
+
     /// <summary>Whether the file's first line is "base64 rank" (tiktoken) rather than a protobuf message.</summary>
     public static bool IsTiktoken(string path)
     {

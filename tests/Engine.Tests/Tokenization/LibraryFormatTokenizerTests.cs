@@ -25,6 +25,7 @@ public sealed class LibraryFormatTokenizerTests
         config.AppendJoin(", ", file.AddedTokens.Select(t => $"\"{t.Id}\": {{\"content\": {JsonSerializer.Serialize(t.Content)}, \"special\": {(t.Special ? "true" : "false")}}}"));
         config.Append("}}");
         File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), config.ToString());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         return dir;
     }
 
@@ -66,15 +67,17 @@ public sealed class LibraryFormatTokenizerTests
         Assert.Equal(ours.VocabSize, tokenizer.VocabSize);
     }
 
-    /// <summary>A Unigram model small enough to segment by hand (Viterbi: the highest total log-probability).</summary>
+    /// <summary>A Unigram model small enough to segment by hand (Viterbi: the highest total log-probability), whose
+    /// post-processor appends EOS (id 8), as T5's does.</summary>
     private const string UnigramJson = """
         {"version": "1.0", "added_tokens": [{"id": 0, "content": "<unk>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}],
          "normalizer": null,
          "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
-         "post_processor": null,
+         "post_processor": {"type": "TemplateProcessing", "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+                            "pair": [], "special_tokens": {"</s>": {"id": "</s>", "ids": [8], "tokens": ["</s>"]}}},
          "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
          "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": false,
-                   "vocab": [["<unk>", 0.0], ["\u2581", -2.0], ["\u2581a", -1.0], ["b", -1.5], ["\u2581ab", -1.2], ["a", -2.5], ["\u2581abc", -5.0], ["c", -1.0]]}}
+                   "vocab": [["<unk>", 0.0], ["\u2581", -2.0], ["\u2581a", -1.0], ["b", -1.5], ["\u2581ab", -1.2], ["a", -2.5], ["\u2581abc", -5.0], ["c", -1.0], ["</s>", 0.0]]}}
         """;
 
     [Theory]
@@ -88,13 +91,12 @@ public sealed class LibraryFormatTokenizerTests
     [InlineData("ab c", new[] { 4, 1, 7 })]
     public void UnigramTokenizerJson_SegmentsByHighestScore(string text, int[] expected)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"engine-tests-unigram-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), UnigramJson);
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"add_bos_token": false}""");
-        var tokenizer = Tokenizer.FromDirectory(dir);
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("tokenizer.json"), UnigramJson);
+        var tokenizer = Tokenizer.FromDirectory(dir.Path);
         Assert.Equal(TokenizerFileKind.UnigramTokenizerJson, tokenizer.FileKind);
         Assert.Equal(expected, tokenizer.Encode(text, addSpecialTokens: false));
+        Assert.Equal([.. expected, 8], tokenizer.Encode(text, addSpecialTokens: true));
         Assert.Equal(text, tokenizer.Decode(expected));
     }
 }

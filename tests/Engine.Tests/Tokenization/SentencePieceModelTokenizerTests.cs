@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Engine.Tests.Model;
+using Engine.Guided;
 using Engine.Tokenization;
+using Engine.Tokenization.Standard;
 using Loader.Tokenizers;
 
 namespace Engine.Tests.Tokenization;
@@ -17,6 +19,7 @@ public sealed class SentencePieceModelTokenizerTests
         Directory.CreateDirectory(dir);
         File.Copy(Path.Combine(Aidreams260KModel.Directory, "tokenizer.model"), Path.Combine(dir, "tokenizer.model"), overwrite: true);
         File.Copy(Path.Combine(Aidreams260KModel.Directory, "tokenizer_config.json"), Path.Combine(dir, "tokenizer_config.json"), overwrite: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         return dir;
     });
 
@@ -94,6 +97,33 @@ public sealed class SentencePieceModelTokenizerTests
         for (var id = 3; id < model.VocabSize; id++)
         {
             Assert.Equal(Json.IdToToken(id)!.Replace(' ', '\u2581'), model.IdToToken(id));
+        }
+    }
+
+    [Fact]
+    public void StandardApiAndGuidedVocabulary_WorkOnTheLibraryTokenizer()
+    {
+        var json = Json;
+        var model = Model;
+        var api = new StandardTokenizer(model);
+        foreach (var text in new[] { "Once upon a time", "héllo 😀", "" })
+        {
+            Assert.Equal(json.Encode(text), api.EncodeToIds(text));
+            Assert.Equal(json.Encode(text).Length, api.CountTokens(text));
+            // Offsets come from ML.Tokenizers: they index its normalized text (▁ for spaces, a dummy prefix).
+            var tokens = api.EncodeToTokens(text, out var normalized);
+            Assert.Equal(json.Encode(text), tokens.Select(t => t.Id));
+            Assert.All(tokens, t => Assert.InRange(t.Offset.End.Value, 0, (normalized ?? text).Length));
+        }
+        var expected = GuidedVocabulary.For(json);
+        var actual = GuidedVocabulary.For(model);
+        Assert.Equal(expected.Size, actual.Size);
+        // SentencePiece's unk is special (as in Llama 2's own tokenizer.json); llama2.c's converted tokenizer.json
+        // lists only BOS and EOS as added tokens, so there "<unk>" is plain text.
+        Assert.True(actual.BytesOf(0).IsEmpty);
+        for (var id = 1; id < expected.Size; id++)
+        {
+            Assert.Equal(expected.BytesOf(id).ToArray(), actual.BytesOf(id).ToArray());
         }
     }
 }
