@@ -76,38 +76,13 @@ internal sealed class Gpt4StyleScanner
         }
         if (isNumber)
         {
-            var end = i + w;
-            for (var n = 1; n < _maxDigits && end < s.Length; n++)
-            {
-                var d = UnicodeClass.At(s, end, out var dw);
-                if (!UnicodeClass.IsNumber(d))
-                {
-                    break;
-                }
-                end += dw;
-            }
-            return end;
+            return NumberRun(s, i + w);
         }
         var isSpace = UnicodeClass.IsWhiteSpace(c);
         // ' '?[^\s\p{L}\p{N}]+[\r\n]*
-        var symbolStart = c == ' ' ? i + 1 : i;
-        if (symbolStart < s.Length && IsSymbol(UnicodeClass.At(s, symbolStart, out _)))
+        if (SymbolRun(s, c == ' ' ? i + 1 : i, trailingSlash: false) is var symbols and > 0)
         {
-            var end = symbolStart;
-            while (end < s.Length)
-            {
-                var d = UnicodeClass.At(s, end, out var dw);
-                if (!IsSymbol(d))
-                {
-                    break;
-                }
-                end += dw;
-            }
-            while (end < s.Length && s[end] is '\r' or '\n')
-            {
-                end++;
-            }
-            return end;
+            return symbols;
         }
         if (!isSpace)
         {
@@ -131,39 +106,54 @@ internal sealed class Gpt4StyleScanner
         }
         if (UnicodeClass.IsNumber(c))
         {
-            end = i + w;
-            for (var n = 1; n < _maxDigits && end < s.Length; n++)
-            {
-                var d = UnicodeClass.At(s, end, out var dw);
-                if (!UnicodeClass.IsNumber(d))
-                {
-                    break;
-                }
-                end += dw;
-            }
-            return end;
+            return NumberRun(s, i + w);
         }
         // ' '?[^\s\p{L}\p{N}]+[\r\n/]*
-        var symbolStart = c == ' ' ? i + 1 : i;
-        if (symbolStart < s.Length && IsSymbol(UnicodeClass.At(s, symbolStart, out _)))
+        if (SymbolRun(s, c == ' ' ? i + 1 : i, trailingSlash: true) is var symbols and > 0)
         {
-            end = symbolStart;
-            while (end < s.Length)
-            {
-                var d = UnicodeClass.At(s, end, out var dw);
-                if (!IsSymbol(d))
-                {
-                    break;
-                }
-                end += dw;
-            }
-            while (end < s.Length && s[end] is '\r' or '\n' or '/')
-            {
-                end++;
-            }
-            return end;
+            return symbols;
         }
         return UnicodeClass.IsWhiteSpace(c) ? WhitespaceRun(s, i, c) : i + w;
+    }
+
+    /// <summary>The end of <c>\p{N}{1,maxDigits}</c> whose first digit ends at <paramref name="end"/>.</summary>
+    private int NumberRun(ReadOnlySpan<char> s, int end)
+    {
+        for (var n = 1; n < _maxDigits && end < s.Length; n++)
+        {
+            var d = UnicodeClass.At(s, end, out var dw);
+            if (!UnicodeClass.IsNumber(d))
+            {
+                break;
+            }
+            end += dw;
+        }
+        return end;
+    }
+
+    /// <summary>The end of <c>[^\s\p{L}\p{N}]+[\r\n]*</c> (with <c>/</c> in the tail for o200k) from
+    /// <paramref name="start"/>, or 0 when no symbol is there.</summary>
+    private static int SymbolRun(ReadOnlySpan<char> s, int start, bool trailingSlash)
+    {
+        if (start >= s.Length || !IsSymbol(UnicodeClass.At(s, start, out _)))
+        {
+            return 0;
+        }
+        var end = start;
+        while (end < s.Length)
+        {
+            var d = UnicodeClass.At(s, end, out var dw);
+            if (!IsSymbol(d))
+            {
+                break;
+            }
+            end += dw;
+        }
+        while (end < s.Length && (s[end] is '\r' or '\n' || (trailingSlash && s[end] == '/')))
+        {
+            end++;
+        }
+        return end;
     }
 
     /// <summary><c>U*L+C?</c> from <paramref name="j"/>: the end, or -1. U* takes the longest run and backtracks, so

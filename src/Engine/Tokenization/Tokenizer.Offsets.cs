@@ -28,13 +28,18 @@ public sealed partial class Tokenizer
         var pieces = new List<PreToken>();
         var ids = new List<int>();
         var byteLevel = _preTokenizer?.MapsToByteLevel == true;
+        // An added token stands for its text as written.
+        void AddAdded(int id, string source, int start, int end)
+        {
+            output.Add(new TokenSpan(id, normalizedText.Length, normalizedText.Length + end - start));
+            normalizedText.Append(source, start, end - start);
+        }
         _added.SplitRaw(text, rawSpans);
         foreach (var (start, end, id) in rawSpans)
         {
             if (id >= 0)
             {
-                output.Add(new TokenSpan(id, normalizedText.Length, normalizedText.Length + end - start));
-                normalizedText.Append(text, start, end - start);
+                AddAdded(id, text, start, end);
                 continue;
             }
             var segment = text[start..end];
@@ -45,8 +50,7 @@ public sealed partial class Tokenizer
             {
                 if (nId >= 0)
                 {
-                    output.Add(new TokenSpan(nId, normalizedText.Length, normalizedText.Length + nEnd - nStart));
-                    normalizedText.Append(normalized, nStart, nEnd - nStart);
+                    AddAdded(nId, normalized, nStart, nEnd);
                     continue;
                 }
                 pieces.Clear();
