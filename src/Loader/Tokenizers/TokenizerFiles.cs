@@ -34,18 +34,40 @@ public static class TokenizerFiles
             : $"No tokenizer in {dir}: expected tokenizer.json, tokenizer.model (SentencePiece or tiktoken) or a *.tiktoken file.", json);
     }
 
-    /// <summary>The <c>model.type</c> of a tokenizer.json ("BPE" when absent, as old files omit it).</summary>
+    /// <summary>The <c>model.type</c> of a tokenizer.json ("BPE" when absent, as old files omit it), found by a
+    /// forward scan that skips every other value (the file is read again in full by whoever loads it).</summary>
     public static string ModelTypeOf(string path)
     {
+        var bytes = File.ReadAllBytes(path);
         try
         {
-            using var stream = File.OpenRead(path);
-            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 256 });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                   && document.RootElement.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object
-                   && m.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                ? t.GetString()!
-                : "BPE";
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new TokenizerFormatException($"{path}: the top level must be a JSON object.");
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isModel = reader.ValueTextEquals("model"u8);
+                reader.Read();
+                if (!isModel || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isType = reader.ValueTextEquals("type"u8);
+                    reader.Read();
+                    if (isType && reader.TokenType == JsonTokenType.String)
+                    {
+                        return reader.GetString()!;
+                    }
+                    reader.Skip();
+                }
+                return "BPE";
+            }
+            return "BPE";
         }
         catch (JsonException e)
         {

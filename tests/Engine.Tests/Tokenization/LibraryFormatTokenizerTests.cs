@@ -99,4 +99,13 @@ public sealed class LibraryFormatTokenizerTests
         Assert.Equal([.. expected, 8], tokenizer.Encode(text, addSpecialTokens: true));
         Assert.Equal(text, tokenizer.Decode(expected));
     }
+
+    [Fact]
+    public void Throws_NamingTheFile_WhenTokenizerModelIsNotAModel()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("tokenizer.model"), [0x0A, 0xFF, 0xFF, 0x01, 0x02]);
+        var error = Assert.Throws<TokenizerFormatException>(() => Tokenizer.FromDirectory(dir.Path));
+        Assert.Contains(dir.File("tokenizer.model"), error.Message, StringComparison.Ordinal);
+    }
 }

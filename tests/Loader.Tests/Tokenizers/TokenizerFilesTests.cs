@@ -84,4 +84,24 @@ public sealed class TokenizerFilesTests
         var error = Assert.Throws<TokenizerFormatException>(() => TokenizerConfigFile.Parse("""{"added_tokens_decoder": {"x": {"content": "a"}}}""", "cfg.json"));
         Assert.Contains("cfg.json", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"added_tokens": [{"id": 0, "content": "x"}], "model": {"vocab": {"type": 1}, "type": "Unigram"}}""", "Unigram")]
+    [InlineData("""{"model": {"vocab": {}, "merges": []}}""", "BPE")]
+    [InlineData("""{"normalizer": {"type": "NFC"}, "model": {"type": "WordPiece"}}""", "WordPiece")]
+    public void ModelTypeOf_ReadsModelType_SkippingOtherTypes(string json, string expected)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("tokenizer.json"), json);
+        Assert.Equal(expected, TokenizerFiles.ModelTypeOf(dir.File("tokenizer.json")));
+    }
+
+    [Fact]
+    public void ModelTypeOf_NamesTheFile_WhenJsonIsBroken()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("tokenizer.json"), """{"model": {"type": """);
+        var error = Assert.Throws<TokenizerFormatException>(() => TokenizerFiles.ModelTypeOf(dir.File("tokenizer.json")));
+        Assert.Contains(dir.File("tokenizer.json"), error.Message, StringComparison.Ordinal);
+    }
 }
