@@ -3,8 +3,12 @@ using Loader.Tokenizers;
 
 namespace Engine.Tokenization;
 
-/// <summary>A Hugging Face tokenizer.json (BPE family: byte-level as in Llama 3/Qwen, or SentencePiece-style with
-/// byte fallback as in Llama 2/Gemma) that encodes and decodes exactly as the <c>tokenizers</c> library does.
+/// <summary>The engine's one tokenizer. A Hugging Face tokenizer.json (BPE family: byte-level as in Llama 3/Qwen,
+/// or SentencePiece-style with byte fallback as in Llama 2/Gemma) runs on our own pipeline and encodes and
+/// decodes exactly as the <c>tokenizers</c> library does; the files that pipeline does not read (a SentencePiece
+/// or tiktoken <c>tokenizer.model</c>, a <c>*.tiktoken</c>, a Unigram tokenizer.json) run on
+/// Microsoft.ML.Tokenizers behind the same members (see <c>Tokenizer.Library.cs</c>). For .NET code that takes
+/// ML.Tokenizers' <c>Tokenizer</c>, wrap it in <see cref="Standard.StandardTokenizer"/>.
 /// Thread-safe: encode and decode may run concurrently.</summary>
 /// <remarks>The pipeline of <c>encode</c>: added tokens are cut out of the raw text (leftmost-longest), each
 /// remaining segment is normalized, normalized added tokens are cut out of it, the pre-tokenizer splits it into
