@@ -23,13 +23,14 @@ public static class TiktokenTokenizerJson
             }
         }
         var merges = new List<(int Rank, int Left, int Right, string A, string B)>();
+        var bySpan = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var (token, rank) in vocab)
         {
             for (var split = 1; split < token.Length; split++)
             {
-                if (vocab.TryGetValue(token[..split], out var left) && vocab.TryGetValue(token[split..], out var right))
+                if (bySpan.TryGetValue(token.AsSpan(0, split), out var a, out var left) && bySpan.TryGetValue(token.AsSpan(split), out var b, out var right))
                 {
-                    merges.Add((rank, left, right, token[..split], token[split..]));
+                    merges.Add((rank, left, right, a, b));
                 }
             }
         }
