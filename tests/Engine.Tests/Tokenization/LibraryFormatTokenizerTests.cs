@@ -126,4 +126,38 @@ public sealed class LibraryFormatTokenizerTests
         }
         Assert.True(failures.Length == 0, failures.ToString());
     }
+
+    [Theory]
+    [InlineData("ab", new[] { 4 })]
+    [InlineData("abc", new[] { 4, 7 })]
+    [InlineData("ba", new[] { 1, 3, 5 })]
+    [InlineData("ab c", new[] { 4, 1, 7 })]
+    public void UnigramTokenizerModel_SegmentsByHighestScore(string text, int[] expected)
+    {
+        // The same vocabulary as UnigramJson as a SentencePiece Unigram ModelProto (ids 1..2 are BOS/EOS here, so
+        // the pieces move up by two; the expected ids above are the tokenizer.json ones).
+        SentencePieceModelWriter.Piece[] pieces =
+        [
+            new("<unk>", 0f, SentencePieceModelWriter.PieceType.Unknown),
+            new("<s>", 0f, SentencePieceModelWriter.PieceType.Control),
+            new("</s>", 0f, SentencePieceModelWriter.PieceType.Control),
+            new("\u2581", -2.0f, SentencePieceModelWriter.PieceType.Normal),
+            new("\u2581a", -1.0f, SentencePieceModelWriter.PieceType.Normal),
+            new("b", -1.5f, SentencePieceModelWriter.PieceType.Normal),
+            new("\u2581ab", -1.2f, SentencePieceModelWriter.PieceType.Normal),
+            new("a", -2.5f, SentencePieceModelWriter.PieceType.Normal),
+            new("\u2581abc", -5.0f, SentencePieceModelWriter.PieceType.Normal),
+            new("c", -1.0f, SentencePieceModelWriter.PieceType.Normal),
+        ];
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("tokenizer.model"),
+            SentencePieceModelWriter.Write(pieces, SentencePieceModelWriter.ModelType.Unigram, byteFallback: false, unkId: 0, bosId: 1, eosId: 2));
+        var tokenizer = Tokenizer.FromDirectory(dir.Path);
+        Assert.Equal(TokenizerFileKind.SentencePieceModel, tokenizer.FileKind);
+        int[] shifted = [.. expected.Select(id => id + 2)];
+        Assert.Equal(shifted, tokenizer.Encode(text, addSpecialTokens: false));
+        // No tokenizer_config.json: add_bos_token defaults to true, as transformers' LlamaTokenizer.
+        Assert.Equal([1, .. shifted], tokenizer.Encode(text, addSpecialTokens: true));
+        Assert.Equal(text, tokenizer.Decode([1, .. shifted], skipSpecialTokens: true));
+    }
 }
