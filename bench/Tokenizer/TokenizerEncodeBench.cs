@@ -25,13 +25,9 @@ public static class TokenizerEncodeBench
         File.WriteAllLines(corpusPath, chunks.Select(c => JsonSerializer.Serialize(c)));
 
         var report = new StringBuilder();
-        report.AppendLine("# tokenizer-encode");
-        report.AppendLine();
-        report.AppendLine($"- date: {MachineInfo.Date} UTC");
-        report.AppendLine($"- machine: {MachineInfo.Cores} cores, {MachineInfo.CpuModel()} (shared with other jobs: numbers are noisy)");
         report.AppendLine($"- corpus: {bytes / 1e6:F1} MB UTF-8 in {chunks.Count} chunks (deterministic mix of prose, code, CJK, emoji, numbers; bench/Tokenizer/BenchCorpus.cs)");
-        report.AppendLine($"- command: `dotnet run -c Release --project bench -- tokenizer-encode{(nodeModules is null ? "" : " --hf-node-modules " + nodeModules)} --mb {megabytes} --chunk-kb {chunkKb}`");
         report.AppendLine("- single thread; best of 3 passes after a warm-up; HF = tokenizers 0.22.2 via npm @anush008/tokenizers 0.6.0 (one awaited `encode` per chunk)");
+        report.AppendLine("- the machine is shared with other jobs: numbers are noisy; read the ratios measured side by side");
         report.AppendLine();
         report.AppendLine("| tokenizer | ours MB/s | HF MB/s | ours / HF | tokens (ours) | tokens (HF) | ours load s |");
         report.AppendLine("|---|---|---|---|---|---|---|");
@@ -61,6 +57,7 @@ public static class TokenizerEncodeBench
             report.AppendLine(line);
             Console.WriteLine(line);
         }
+        MlTokenizersYardstick.Run(chunks, bytes, root, report);
         report.AppendLine();
         report.AppendLine("Notes:");
         report.AppendLine("- Setup for the HF column: `mkdir /tmp/hfbench && cd /tmp/hfbench && npm install @anush008/tokenizers@0.6.0` (node 20); the script is bench/Tokenizer/hf_encode.js.");
@@ -68,9 +65,14 @@ public static class TokenizerEncodeBench
         report.AppendLine("- The HF column is the Node binding as shipped (each `encode` is an async N-API call that also builds offsets, ");
         report.AppendLine("  attention mask etc.); it is far below the Rust crate's published throughput, so the ratio overstates our lead ");
         report.AppendLine("  over the Rust library itself. Our own column is the number to track.");
+        report.AppendLine("- The ML.Tokenizers rows are the fair yardstick: the same process, thread, chunks and vocabulary file. ");
+        report.AppendLine("  Chunks with different ids are expected only where text has astral-plane letters (ML.Tokenizers splits ");
+        report.AppendLine("  them as UTF-16 code units; see TiktokenCrossCheckTests); the corpus has none, so the count should be 0.");
+        var header = new StringBuilder("# tokenizer-encode\n\n");
+        MachineInfo.AppendHeader(header, "tokenizer-encode", args);
         var output = Path.Combine("bench", "results", "tokenizer-encode.md");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        File.WriteAllText(output, report.ToString());
+        File.WriteAllText(output, header.ToString() + report);
         Console.WriteLine($"wrote {output}");
         return 0;
     }

@@ -58,6 +58,14 @@ internal sealed class BpeModel
 
     public int MaxId => _idToToken.Length - 1;
 
+    public int? UnkId => _unkId;
+
+    public string? ContinuingSubwordPrefix => _prefix;
+
+    public string? EndOfWordSuffix => _suffix;
+
+    public bool HasByteFallback => _byteFallbackIds is not null;
+
     public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
 
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;

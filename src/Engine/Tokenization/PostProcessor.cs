@@ -27,6 +27,15 @@ internal sealed class PostProcessor
         return new PostProcessor([.. prefix], [.. suffix]);
     }
 
+    /// <summary>The template tokens <see cref="Apply"/> puts before and after the sequence.</summary>
+    public int[] Prefix => _prefix;
+
+    public int[] Suffix => _suffix;
+
+    public int PrefixLength => _prefix.Length;
+
+    public int SuffixLength => _suffix.Length;
+
     public int[] Apply(List<int> ids, bool addSpecialTokens)
     {
         if (!addSpecialTokens || (_prefix.Length == 0 && _suffix.Length == 0))

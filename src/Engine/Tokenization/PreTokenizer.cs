@@ -30,6 +30,9 @@ internal abstract class PreTokenizer
     /// ByteLevel(no prefix space, no regex)", which <see cref="Tokenizer"/> runs on spans without allocating.</summary>
     public virtual Gpt4StyleScanner? FastByteLevelScanner => null;
 
+    /// <summary>Whether the pieces come out in the byte-level alphabet (a ByteLevel step is part of it).</summary>
+    public virtual bool MapsToByteLevel => false;
+
     public static PreTokenizer? Create(TokenizerComponentSpec? spec) => spec is null ? null : Build(spec);
 
     private static PreTokenizer Build(TokenizerComponentSpec spec) => spec.Type switch
@@ -163,7 +166,9 @@ internal abstract class PreTokenizer
 
     private sealed class SplitBy(SplitPattern pattern, SplitBehavior behavior, bool invert) : PreTokenizer
     {
-        public Gpt4StyleScanner? IsolatingScanner => behavior == SplitBehavior.Isolated && !invert ? pattern.Scanner : null;
+        // A scanner's matches tile the text, so "Removed" of the inverted split keeps the same pieces as "Isolated".
+        public Gpt4StyleScanner? IsolatingScanner =>
+            (behavior == SplitBehavior.Isolated && !invert) || (behavior == SplitBehavior.Removed && invert) ? pattern.Scanner : null;
 
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
         {
@@ -176,6 +181,8 @@ internal abstract class PreTokenizer
     private sealed class ByteLevel(bool addPrefixSpace, bool useRegex, string source) : PreTokenizer
     {
         public bool IsPlainByteMapping => !addPrefixSpace && !useRegex;
+
+        public override bool MapsToByteLevel => true;
 
         private readonly SplitPattern _regex = SplitPattern.FromRegex(Gpt2Pattern, source);
 
@@ -232,6 +239,8 @@ internal abstract class PreTokenizer
     {
         public override Gpt4StyleScanner? FastByteLevelScanner =>
             steps is [SplitBy split, ByteLevel { IsPlainByteMapping: true }] ? split.IsolatingScanner : null;
+
+        public override bool MapsToByteLevel => steps.Any(s => s.MapsToByteLevel);
 
         protected override void Split(PreToken piece, List<PreToken> output, List<SplitMatch> scratch)
         {

@@ -3,14 +3,19 @@ using Loader.Tokenizers;
 
 namespace Engine.Tokenization;
 
-/// <summary>A Hugging Face tokenizer.json (BPE family: byte-level as in Llama 3/Qwen, or SentencePiece-style with
-/// byte fallback as in Llama 2/Gemma) that encodes and decodes exactly as the <c>tokenizers</c> library does.
+/// <summary>The engine's one tokenizer. A Hugging Face tokenizer.json (BPE family: byte-level as in Llama 3/Qwen,
+/// or SentencePiece-style with byte fallback as in Llama 2/Gemma) runs on our own pipeline and encodes and
+/// decodes exactly as the <c>tokenizers</c> library does; the files that pipeline does not read (a SentencePiece
+/// or tiktoken <c>tokenizer.model</c>, a <c>*.tiktoken</c>, a Unigram tokenizer.json) run on
+/// Microsoft.ML.Tokenizers behind the same members (see <c>Tokenizer.Library.cs</c>). For .NET code that takes
+/// ML.Tokenizers' <c>Tokenizer</c>, wrap it in <see cref="Standard.StandardTokenizer"/>.
 /// Thread-safe: encode and decode may run concurrently.</summary>
 /// <remarks>The pipeline of <c>encode</c>: added tokens are cut out of the raw text (leftmost-longest), each
 /// remaining segment is normalized, normalized added tokens are cut out of it, the pre-tokenizer splits it into
 /// words, the BPE model turns each word into ids, and the post-processor adds its template tokens when
-/// <c>addSpecialTokens</c>. Offsets, truncation and padding are not implemented.</remarks>
-public sealed class Tokenizer
+/// <c>addSpecialTokens</c>. <see cref="EncodeWithOffsets"/> also reports what each token covers; truncation and
+/// padding are not implemented.</remarks>
+public sealed partial class Tokenizer
 {
     private readonly BpeModel _model;
     private readonly AddedVocabulary _added;
@@ -42,17 +47,16 @@ public sealed class Tokenizer
         VocabSize = Math.Max(_model.MaxId, _added.MaxId) + 1;
     }
 
-    /// <summary>Reads <c>tokenizer.json</c> and, when present, <c>tokenizer_config.json</c> from a model folder.</summary>
+    /// <summary>Reads a model folder's tokenizer and, when present, <c>tokenizer_config.json</c>: a BPE
+    /// <c>tokenizer.json</c> with our own pipeline; a Unigram tokenizer.json, a SentencePiece or tiktoken
+    /// <c>tokenizer.model</c>, or a <c>*.tiktoken</c> file through Microsoft.ML.Tokenizers (tokenizer.json wins
+    /// where several exist, as in transformers; see <see cref="TokenizerFiles"/>).</summary>
     public static Tokenizer FromDirectory(string dir)
     {
-        var jsonPath = Path.Combine(dir, "tokenizer.json");
-        if (!File.Exists(jsonPath))
-        {
-            throw new FileNotFoundException($"No tokenizer.json in {dir}.", jsonPath);
-        }
+        var (kind, path) = TokenizerFiles.Locate(dir);
         var configPath = Path.Combine(dir, "tokenizer_config.json");
         var config = File.Exists(configPath) ? TokenizerConfigFile.Read(configPath) : null;
-        return new Tokenizer(TokenizerJsonFile.Read(jsonPath), config);
+        return Load(kind, path, config);
     }
 
     public static Tokenizer FromJson(string tokenizerJson, string? tokenizerConfigJson = null) =>
@@ -74,6 +78,10 @@ public sealed class Tokenizer
     public int[] Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_library is not null)
+        {
+            return _library.Encode(text, addSpecialTokens);
+        }
         var ids = new List<int>(text.Length / 3 + 4);
         var rawSpans = new List<(int Start, int End, int Id)>();
         var normalizedSpans = new List<(int Start, int End, int Id)>();
@@ -145,6 +153,10 @@ public sealed class Tokenizer
     /// decoder the token strings are joined with spaces, as HF does.</summary>
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
     {
+        if (_library is not null)
+        {
+            return _library.Decode(ids, skipSpecialTokens);
+        }
         var tokens = new List<string>(ids.Length);
         foreach (var id in ids)
         {
@@ -164,18 +176,19 @@ public sealed class Tokenizer
     }
 
     /// <summary>The token string of an id (added tokens first, then the model vocabulary), or null.</summary>
-    public string? IdToToken(int id) => _added.IdToToken(id) ?? _model.IdToToken(id);
+    public string? IdToToken(int id) => _library is not null ? _library.IdToToken(id) : _added.IdToToken(id) ?? _model.IdToToken(id);
 
-    public int? TokenToId(string token) => _added.TokenToId(token) ?? _model.TokenToId(token);
+    public int? TokenToId(string token) => _library is not null ? _library.TokenToId(token) : _added.TokenToId(token) ?? _model.TokenToId(token);
 
     /// <summary>Whether the id is an added token flagged <c>special</c>.</summary>
-    public bool IsSpecial(int id) => _added.IsSpecialId(id);
+    public bool IsSpecial(int id) => _library?.IsSpecial(id) ?? _added.IsSpecialId(id);
 
     /// <summary>Whether the decoder turns this id's <c>&lt;0xNN&gt;</c> token into a raw byte (ByteFallback).</summary>
-    internal bool IsByteFallbackToken(int id) => (uint)id < (uint)_byteFallbackTokens.Length && _byteFallbackTokens[id];
+    internal bool IsByteFallbackToken(int id) =>
+        _library?.IsByteFallbackToken(id) ?? ((uint)id < (uint)_byteFallbackTokens.Length && _byteFallbackTokens[id]);
 
     /// <summary>Whether the decoder maps token strings through the byte-level alphabet (GPT-2 / Llama 3 style).</summary>
-    internal bool DecodesByteLevel => _decoder?.UsesByteLevel == true;
+    internal bool DecodesByteLevel => _library?.DecodesByteLevel ?? _decoder?.UsesByteLevel == true;
 
     /// <summary>A streaming detokenizer whose concatenated deltas equal <see cref="Decode"/> of all ids added.</summary>
     public IncrementalDetokenizer CreateDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);

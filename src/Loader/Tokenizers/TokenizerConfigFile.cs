@@ -10,6 +10,8 @@ namespace Loader.Tokenizers;
 /// for the string form).</param>
 /// <param name="AddBosToken">transformers' <c>add_bos_token</c> when present (informational: the post-processor of
 /// tokenizer.json decides what encode adds).</param>
+/// <param name="AddedTokens">The <c>added_tokens_decoder</c> entries (id → content and flags), in id order; a
+/// tokenizer loaded from a file without added tokens of its own (SentencePiece, tiktoken) matches these.</param>
 public sealed record TokenizerConfigFile(
     string? ChatTemplate,
     IReadOnlyDictionary<string, string> NamedChatTemplates,
@@ -20,7 +22,8 @@ public sealed record TokenizerConfigFile(
     IReadOnlyList<string> AdditionalSpecialTokens,
     bool? AddBosToken,
     bool? AddEosToken,
-    bool? CleanUpTokenizationSpaces)
+    bool? CleanUpTokenizationSpaces,
+    IReadOnlyList<AddedTokenEntry> AddedTokens)
 {
     public static TokenizerConfigFile Read(string path) => Parse(File.ReadAllText(path), path);
 
@@ -49,7 +52,36 @@ public sealed record TokenizerConfigFile(
             Token(root, "bos_token", source), Token(root, "eos_token", source),
             Token(root, "unk_token", source), Token(root, "pad_token", source),
             additional,
-            Bool(root, "add_bos_token"), Bool(root, "add_eos_token"), Bool(root, "clean_up_tokenization_spaces"));
+            Bool(root, "add_bos_token"), Bool(root, "add_eos_token"), Bool(root, "clean_up_tokenization_spaces"),
+            AddedTokensDecoder(root, source));
+    }
+
+    private static List<AddedTokenEntry> AddedTokensDecoder(JsonElement root, string source)
+    {
+        var tokens = new List<AddedTokenEntry>();
+        if (!root.TryGetProperty("added_tokens_decoder", out var map) || map.ValueKind == JsonValueKind.Null)
+        {
+            return tokens;
+        }
+        if (map.ValueKind != JsonValueKind.Object)
+        {
+            throw new TokenizerFormatException($"{source}: added_tokens_decoder must be an object of id → token.");
+        }
+        foreach (var entry in map.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                || entry.Value.ValueKind != JsonValueKind.Object
+                || !entry.Value.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+            {
+                throw new TokenizerFormatException($"{source}: added_tokens_decoder['{entry.Name}'] needs a non-negative integer key and a string 'content'.");
+            }
+            tokens.Add(new AddedTokenEntry(
+                id, content.GetString()!,
+                Bool(entry.Value, "single_word") ?? false, Bool(entry.Value, "lstrip") ?? false, Bool(entry.Value, "rstrip") ?? false,
+                Bool(entry.Value, "normalized") ?? false, Bool(entry.Value, "special") ?? false));
+        }
+        tokens.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return tokens;
     }
 
     private static JsonDocument ParseDocument(string json, string source)

@@ -19,7 +19,7 @@ public static class TokenizeCommand
     {
         var tokenizerDir = new Option<string>("--tokenizer")
         {
-            Description = "Folder with tokenizer.json (+ tokenizer_config.json), or a llama2.c folder with tokenizer.bin and model.bin.",
+            Description = "Folder with tokenizer.json, tokenizer.model or *.tiktoken (+ tokenizer_config.json), or a llama2.c folder with tokenizer.bin and model.bin.",
             Required = true,
         };
         var input = new Option<string?>("--input") { Description = "JSON-lines file of {\"text\", \"add_special_tokens\"}; writes JSON lines to stdout." };
@@ -46,11 +46,11 @@ public static class TokenizeCommand
         return command;
     }
 
-    /// <summary>The tokenizer of a model folder: tokenizer.json, else llama2.c's tokenizer.bin converted with the
-    /// vocab size from model.bin's header.</summary>
+    /// <summary>The tokenizer of a model folder: tokenizer.json (or tokenizer.model / *.tiktoken, see
+    /// <see cref="TokenizerFiles"/>), else llama2.c's tokenizer.bin converted with the vocab size from model.bin's header.</summary>
     public static Tokenizer Load(string dir)
     {
-        if (File.Exists(Path.Combine(dir, "tokenizer.json")))
+        if (TokenizerFiles.Exists(dir))
         {
             return Tokenizer.FromDirectory(dir);
         }
@@ -58,7 +58,7 @@ public static class TokenizeCommand
         var model = Path.Combine(dir, "model.bin");
         if (!File.Exists(bin) || !File.Exists(model))
         {
-            throw new FileNotFoundException($"{dir} has neither tokenizer.json nor llama2.c's tokenizer.bin + model.bin.");
+            throw new FileNotFoundException($"{dir} has neither tokenizer.json, tokenizer.model, a *.tiktoken file nor llama2.c's tokenizer.bin + model.bin.");
         }
         var header = new byte[Llama2cConfig.HeaderBytes];
         using (var stream = File.OpenRead(model))

@@ -10,6 +10,9 @@ internal static class FixtureTokenizers
 {
     public static readonly string[] Names = ["llama3", "qwen3", "llama3_1", "gemini"];
 
+    /// <summary>Every fixture family, with gpt4o (o200k), which has no chat cases.</summary>
+    public static readonly string[] AllNames = [.. Names, "gpt4o"];
+
     private static readonly ConcurrentDictionary<string, Lazy<Tokenizer>> Loaded = new();
 
     public static Tokenizer Get(string name) =>
@@ -28,8 +31,9 @@ internal static class FixtureTokenizers
                     r.GetProperty("add_special_tokens").GetBoolean(),
                     [.. r.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32())],
                     r.GetProperty("decoded").GetString()!,
-                    r.GetProperty("decoded_skip_special").GetString()!);
+                    r.GetProperty("decoded_skip_special").GetString()!,
+                    r.TryGetProperty("tokens", out var tokens) ? [.. tokens.EnumerateArray().Select(e => e.GetString()!)] : null);
             })];
 }
 
-internal sealed record EncodeCase(int Line, string Text, bool AddSpecialTokens, int[] Ids, string Decoded, string DecodedSkipSpecial);
+internal sealed record EncodeCase(int Line, string Text, bool AddSpecialTokens, int[] Ids, string Decoded, string DecodedSkipSpecial, string[]? Tokens = null);

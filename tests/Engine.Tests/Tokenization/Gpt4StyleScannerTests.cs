@@ -12,7 +12,9 @@ public sealed class Gpt4StyleScannerTests
     private const string Llama3 = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
     private const string Qwen = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
-    public static TheoryData<string> Patterns => [Llama3, Qwen];
+    private const string O200k = @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    public static TheoryData<string> Patterns => [Llama3, Qwen, O200k];
 
     [Theory]
     [MemberData(nameof(Patterns))]
@@ -35,6 +37,8 @@ public sealed class Gpt4StyleScannerTests
         [
             "a", "s", "T", "R", "e", "V", "m", "L", "d", "'", "é", "ß", "中", "ひ", "\U0001D400", "0", "7", "٣", "\U0001D7D9",
             "½", " ", " ", "\t", "\n", "\r", "\u00A0", "\u3000", ".", ",", "!", "-", "\"", "😀", "\u0301", "\u200D",
+            // o200k's case classes: upper, title (ǅ), modifier (ʰ), other (中 above), spacing mark (ा), and '/'
+            "A", "Z", "\u01C5", "\u02B0", "\u093E", "/", "\U0001D522", "\u0130",
         ];
         var text = Gen.Elements(alphabet).ArrayOf().Select(parts => string.Concat(parts));
         var property = Prop.ForAll(text.ToArbitrary(), s =>

@@ -7,8 +7,8 @@ namespace Convert.Llama2c;
 
 /// <summary>
 /// <c>convert llama2c</c>: turns a llama2.c checkpoint and tokenizer.bin into a Hugging Face Llama directory
-/// (config.json, generation_config.json, model.safetensors, tokenizer.json, tokenizer_config.json,
-/// special_tokens_map.json).
+/// (config.json, generation_config.json, model.safetensors, tokenizer.json, the SentencePiece tokenizer.model of
+/// the same vocabulary, tokenizer_config.json, special_tokens_map.json).
 /// q/k rows are permuted for rotate-half RoPE (<see cref="RotaryPermutation"/>); the legacy RoPE tables are
 /// dropped; lm_head.weight is written only for an unshared classifier.
 /// </summary>
@@ -40,8 +40,9 @@ public static class Llama2cConversion
         Llama2cHfConfigFiles.WriteTokenizerConfig(Out("tokenizer_config.json"), tokenizer, config.SeqLen);
         Llama2cHfConfigFiles.WriteSpecialTokensMap(Out("special_tokens_map.json"), tokenizer);
         File.WriteAllText(Out("tokenizer.json"), Llama2cTokenizerJson.Build(File.ReadAllBytes(options.Tokenizer), config.VocabSize));
+        File.WriteAllBytes(Out("tokenizer.model"), Llama2cSentencePieceModel.Build(File.ReadAllBytes(options.Tokenizer), config.VocabSize));
         return new Llama2cConversionResult(
-            [weights, Out("config.json"), Out("generation_config.json"), Out("tokenizer.json"), Out("tokenizer_config.json"), Out("special_tokens_map.json")],
+            [weights, Out("config.json"), Out("generation_config.json"), Out("tokenizer.json"), Out("tokenizer.model"), Out("tokenizer_config.json"), Out("special_tokens_map.json")],
             parameters);
     }
 
