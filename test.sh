@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with the total as "N passed, N failed".
-# Installs what the tests need first: ptxas (CUDA 11.8) for the PTX validation gate.
+# Installs what the tests need first: ptxas (CUDA 11.8) for the PTX validation gate, and PostgreSQL and Redis for
+# the replica tests (which start and stop their own servers).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +9,13 @@ if [ -z "${ENGINE_PTXAS:-}" ]; then
   ENGINE_PTXAS="$(bash .ci/install-ptxas.sh | tail -n 1)" || { echo "test.sh: installing ptxas failed" >&2; exit 1; }
 fi
 export ENGINE_PTXAS
+
+if [ -z "${ENGINE_PG_BIN:-}" ] || [ -z "${ENGINE_REDIS_SERVER:-}" ]; then
+  stores="$(bash .ci/install-stores.sh)" || { echo "test.sh: installing PostgreSQL and Redis failed" >&2; exit 1; }
+  ENGINE_PG_BIN="$(sed -n 1p <<<"$stores")"
+  ENGINE_REDIS_SERVER="$(sed -n 2p <<<"$stores")"
+fi
+export ENGINE_PG_BIN ENGINE_REDIS_SERVER
 
 results="$PWD/TestResults"
 rm -rf "$results"
