@@ -161,13 +161,13 @@ public sealed class SharedLimitsTests(StoreServers stores)
     [MemberData(nameof(Modes))]
     public async Task KeepsASlotPastItsLease_WhileItsRequestRuns(string mode)
     {
-        await using var pair = await StartPairAsync(mode, slotLease: TimeSpan.FromSeconds(1));
+        await using var pair = await StartPairAsync(mode, slotLease: TimeSpan.FromSeconds(2));
         var key = pair.Keys.Create("alice", new AccountLimits(1, null, null), null, null).Key;
         var caller = (await pair.Keys.AuthenticateAsync(key, default))!;
         var lease = await pair.Limiters[0].AcquireAsync(caller, "tiny", default);
 
-        // Three lease lengths later the renewer has kept it: the other replica still finds no free slot.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Two lease lengths later the renewer has kept it: the other replica still finds no free slot.
+        await Task.Delay(TimeSpan.FromSeconds(4));
         var whileHeld = await Send(pair.Servers[1], key);
         await lease.DisposeAsync();
         var afterRelease = await Send(pair.Servers[1], key);

@@ -19,6 +19,7 @@ public sealed class StoreServers : IAsyncLifetime
     private string _redisServer = "";
     private Process? _redis;
     private int _databases;
+    private readonly Dictionary<string, Task<object>> _shared = new(StringComparer.Ordinal);
 
     public int PostgresPort { get; private set; }
 
@@ -115,8 +116,28 @@ public sealed class StoreServers : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// One <typeparamref name="T"/> per <paramref name="name"/> for the whole collection (e.g. a pair of <c>engine serve</c>
+    /// replicas), started on first use and disposed before the servers stop.
+    /// </summary>
+    public async Task<T> SharedAsync<T>(string name, Func<Task<T>> start) where T : class, IAsyncDisposable
+    {
+        Task<object> task;
+        lock (_shared)
+        {
+            if (!_shared.TryGetValue(name, out task!)) _shared[name] = task = StartShared(start);
+        }
+        return (T)await task;
+    }
+
+    private static async Task<object> StartShared<T>(Func<Task<T>> start) where T : class => await start();
+
     public async Task DisposeAsync()
     {
+        foreach (var shared in _shared.Values)
+        {
+            if (shared.IsCompletedSuccessfully) await ((IAsyncDisposable)shared.Result).DisposeAsync();
+        }
         await StopRedisAsync();
         try
         {
