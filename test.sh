@@ -23,6 +23,11 @@ dotnet build Engine.sln -c Release -nologo -v q || { echo "0 passed, 1 failed"; 
 dotnet test Engine.sln -c Release --no-build -nologo -v q \
   --logger "trx" --results-directory "$results" --blame-hang-timeout 10m
 rc=$?
+# The replica tests stop their PostgreSQL and Redis themselves; should a test host have died first, stop what its
+# pid files name (nothing else).
+for pidfile in "${TMPDIR:-/tmp}"/engine-stores-*/pg/postmaster.pid "${TMPDIR:-/tmp}"/engine-stores-*/redis.pid; do
+  [ -f "$pidfile" ] && kill "$(head -n 1 "$pidfile")" 2>/dev/null
+done
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do

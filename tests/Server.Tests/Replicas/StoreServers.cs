@@ -89,7 +89,8 @@ public sealed class StoreServers : IAsyncLifetime
             WorkingDirectory = _root,
         };
         foreach (var arg in new[] { "--port", RedisPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--dir", _root, "--daemonize", "no" })
+                     "--save", "", "--appendonly", "no", "--dir", _root, "--daemonize", "no",
+                     "--pidfile", Path.Combine(_root, "redis.pid") })
             start.ArgumentList.Add(arg);
         _redis = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
         var output = new System.Text.StringBuilder();
