@@ -14,9 +14,10 @@ public sealed partial class ReplicaProcessTests(StoreServers stores)
 {
     private const string Model = "builtin-random-tiny";
     private const string Short = $$"""{"model": "{{Model}}", "prompt": "x", "max_tokens": 1}""";
-    // 16 choices × 480 tokens with logprobs: about 3 MB of SSE, seconds of work, and more than the socket buffers hold,
-    // so a stream whose client reads nothing stays in flight until the client reads or leaves.
-    private const string Long = $$"""{"model": "{{Model}}", "prompt": "x", "max_tokens": 480, "ignore_eos": true, "n": 16, "logprobs": 5, "stream": true}""";
+    // 32 choices × 480 tokens with 20 logprobs each: about 8 MB of SSE, twice what the loopback socket buffers (4 MiB
+    // send, 128 KiB receive while the client reads nothing) and Kestrel's 64 KiB pipe hold, so a stream whose client
+    // reads nothing cannot end: it stays in flight until the client reads or leaves.
+    private const string Long = $$"""{"model": "{{Model}}", "prompt": "x", "max_tokens": 480, "ignore_eos": true, "n": 32, "logprobs": 20, "stream": true}""";
     // Long enough that renewals (every third of it) keep slots alive on a loaded 2-core CI machine.
     private const string SlotLease = "4";
 
@@ -168,6 +169,7 @@ public sealed partial class ReplicaProcessTests(StoreServers stores)
         var held = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
             doomed.Client.SendAsync(Request(Long, key), HttpCompletionOption.ResponseHeadersRead)));
         Assert.All(held, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var beforeKill = await pair.Servers[1].Client.SendAsync(Request(Short, key));
         var leasedAt = DateTime.UtcNow;
 
         await doomed.KillAsync();
@@ -179,6 +181,7 @@ public sealed partial class ReplicaProcessTests(StoreServers stores)
         while (after.StatusCode == HttpStatusCode.TooManyRequests && tries < 600 && await Task.Delay(50).ContinueWith(_ => true));
         foreach (var response in held) response.Dispose();
 
+        Assert.Equal(HttpStatusCode.TooManyRequests, beforeKill.StatusCode);
         Assert.True(whileLeased.StatusCode == HttpStatusCode.TooManyRequests,
             $"{(int)whileLeased.StatusCode} {leasedFor.TotalSeconds:0.0} s after the slots were taken: {await whileLeased.Content.ReadAsStringAsync()}");
         Assert.True(after.StatusCode == HttpStatusCode.OK, $"{(int)after.StatusCode} after {tries} tries: {await after.Content.ReadAsStringAsync()}");
