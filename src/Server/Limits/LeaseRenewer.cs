@@ -25,9 +25,6 @@ internal sealed class LeaseRenewer : IAsyncDisposable
 
     public TimeSpan Ttl { get; }
 
-    /// <summary>Renewals that failed (the store was unreachable); their leases may lapse.</summary>
-    public long FailedRenewals { get; private set; }
-
     public void Track(SlotLease lease) => _live[lease.Id] = lease;
 
     public void Forget(Guid id) => _live.TryRemove(id, out _);
@@ -46,8 +43,8 @@ internal sealed class LeaseRenewer : IAsyncDisposable
                 }
                 catch (Exception) when (!_stop.IsCancellationRequested)
                 {
-                    // The store is down: the next tick retries; the requests themselves go on.
-                    FailedRenewals++;
+                    // The store is down: the next tick retries (and puts back a slot that lapsed meanwhile); the
+                    // requests themselves go on.
                 }
             }
         }

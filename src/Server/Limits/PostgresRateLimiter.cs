@@ -126,9 +126,16 @@ public sealed class PostgresRateLimiter : IAccountLimiter, IAsyncDisposable
 
     private async Task RenewAsync(IReadOnlyCollection<SlotLease> leases, CancellationToken cancellationToken)
     {
-        await using var renew = _dataSource.CreateCommand("update limit_slots set expires_at = clock_timestamp() + @ttl where lease_id = any(@ids)");
+        // An upsert: a slot that lapsed while the database was away is counted again (see RedisLimitScripts.Renew).
+        await using var renew = _dataSource.CreateCommand("""
+            insert into limit_slots (lease_id, account, model, expires_at)
+            select id, account, model, clock_timestamp() + @ttl from unnest(@ids, @accounts, @models) as t(id, account, model)
+            on conflict (lease_id) do update set expires_at = excluded.expires_at
+            """);
         renew.Parameters.AddWithValue("ttl", NpgsqlDbType.Interval, _renewer.Ttl);
         renew.Parameters.AddWithValue("ids", leases.Select(l => l.Id).ToArray());
+        renew.Parameters.AddWithValue("accounts", leases.Select(l => l.Account).ToArray());
+        renew.Parameters.AddWithValue("models", leases.Select(l => l.Model).ToArray());
         await renew.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -60,13 +60,17 @@ internal static class RedisLimitScripts
         return {rejected, inflight, perMinute, minuteReset, used, quotaReset}
         """;
 
-    /// <summary>KEYS: slots; ARGV: lease ttl ms, member id. Extends a live slot (an expired one stays gone).</summary>
+    /// <summary>
+    /// KEYS: slots; ARGV: lease ttl ms, member id. Extends a slot whose request still runs here, and puts it back if it
+    /// lapsed or Redis lost it (a restart without persistence), so the running requests are counted again at once.
+    /// A renewal racing the slot's release can leave it for one more lease: that errs towards refusing, never
+    /// towards more than the limit in flight.
+    /// </summary>
     public const string Renew = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[2]) == 1 then
-          redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
-        end
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
         return 0
         """;
 }

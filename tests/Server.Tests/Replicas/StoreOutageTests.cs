@@ -105,4 +105,36 @@ public sealed class StoreOutageTests(StoreServers stores)
         Assert.Equal(HttpStatusCode.OK, recovered);
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
+
+    [Fact]
+    public async Task CountsARunningRequestsSlotAgain_AfterRedisLostItInARestart()
+    {
+        await SharedStores.FlushRedisAsync(stores);
+        using var keys = await PostgresKeyStore.OpenAsync(await stores.CreateDatabaseAsync());
+        await using var limiter = (RedisRateLimiter)await SharedStores.LimiterAsync("redis", stores, keys, TimeSpan.FromSeconds(1));
+        var host = new FakeModelHost { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var server = await TestServer.StartAsync(host, keys, limiter: limiter);
+        var (record, key) = keys.Create("alice", new AccountLimits(1, null, null), null, null);
+        var running = server.Client.SendAsync(Api.Post("/v1/completions", Completion, key));
+        await host.FirstStarted;
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(SharedStores.RedisSpec(stores));
+        var slots = $"engine:{{key-{record.Id}}}:slots:tiny";
+
+        // Redis restarts without persistence: every counter is gone, the running request's slot too.
+        await stores.StopRedisAsync();
+        await stores.StartRedisAsync();
+        long count = 0;
+        for (var i = 0; i < 200 && count == 0; i++)
+        {
+            await Task.Delay(50);
+            try { count = await redis.GetDatabase().SortedSetLengthAsync(slots); }
+            catch (StackExchange.Redis.RedisConnectionException) { /* the test's own client is reconnecting */ }
+        }
+        var whileRunning = await server.Client.SendAsync(Api.Post("/v1/completions", Completion, key));
+        host.Gate.SetResult();
+
+        Assert.Equal(1, count);
+        Assert.Equal(HttpStatusCode.TooManyRequests, whileRunning.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+    }
 }
