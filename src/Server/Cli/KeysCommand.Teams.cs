@@ -26,7 +26,7 @@ public static partial class KeysCommand
         var account = new AccountOptions("team");
         var command = new Command("team-create", "Create a team: an account with its own limits, models and overrides.") { db, name };
         account.AddTo(command);
-        command.SetAction(parse =>
+        SetGuardedAction(command, "team-create", parse =>
         {
             try
             {
@@ -49,7 +49,7 @@ public static partial class KeysCommand
         var owner = new Option<string>("--key") { Description = "The key owner's name (`keys create --name`); all their keys are members.", Required = true };
         var verb = add ? "team-add" : "team-remove";
         var command = new Command(verb, add ? "Make a key owner a member of a team." : "Remove a key owner from a team.") { db, team, owner };
-        command.SetAction(parse =>
+        SetGuardedAction(command, verb, parse =>
         {
             var (t, o) = (parse.GetValue(team)!, parse.GetValue(owner)!);
             try
@@ -72,7 +72,7 @@ public static partial class KeysCommand
     {
         var team = new Option<string>("--team") { Description = "The team name.", Required = true };
         var command = new Command("team-delete", "Delete a team and its memberships; requests naming it get 403.") { db, team };
-        command.SetAction(parse =>
+        SetGuardedAction(command, "team-delete", parse =>
         {
             if (Open(parse.GetValue(db)!).DeleteTeam(parse.GetValue(team)!)) return 0;
             Console.Error.WriteLine($"engine keys team-delete: no team '{parse.GetValue(team)}'.");
@@ -84,13 +84,13 @@ public static partial class KeysCommand
     private static Command ListTeams(Option<string> db)
     {
         var command = new Command("team-list", "List teams with their limits and members.") { db };
-        command.SetAction(parse =>
+        SetGuardedAction(command, "team-list", parse =>
         {
             var table = new Table().AddColumns("id", "name", "limits", "models", "overrides", "members", "created");
             foreach (var t in Open(parse.GetValue(db)!).ListTeams())
             {
                 table.AddRow(t.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(t.Name),
-                    SqliteKeyStore.Describe(t.Limits) is { Length: > 0 } d ? d : "unlimited",
+                    SqlKeyStore.Describe(t.Limits) is { Length: > 0 } d ? d : "unlimited",
                     Markup.Escape(t.Models is null ? "all" : string.Join(',', t.Models)), Markup.Escape(t.OverridesJson ?? ""),
                     Markup.Escape(string.Join(',', t.Members)), t.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
             }

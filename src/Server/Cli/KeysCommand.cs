@@ -13,7 +13,11 @@ public static partial class KeysCommand
 {
     public static Command Create()
     {
-        var db = new Option<string>("--db") { Description = "Key database file.", DefaultValueFactory = _ => SqliteKeyStore.DefaultPath() };
+        var db = new Option<string>("--db")
+        {
+            Description = "Key database: a SQLite file, or PostgreSQL shared by replicas (postgres://user:pass@host:port/db or Host=…;Database=…).",
+            DefaultValueFactory = _ => SqliteKeyStore.DefaultPath(),
+        };
         var command = new Command("keys", "Manage API keys (create, list, revoke, set-overrides) and teams (team-create, team-add, team-remove, team-delete, team-list).");
         command.Subcommands.Add(CreateKey(db));
         command.Subcommands.Add(ListKeys(db));
@@ -29,7 +33,7 @@ public static partial class KeysCommand
         var account = new AccountOptions("key");
         var command = new Command("create", "Create a key and print it once.") { db, name };
         account.AddTo(command);
-        command.SetAction(parse =>
+        SetGuardedAction(command, "create", parse =>
         {
             try
             {
@@ -51,13 +55,13 @@ public static partial class KeysCommand
     private static Command ListKeys(Option<string> db)
     {
         var command = new Command("list", "List keys (no secrets).") { db };
-        command.SetAction(parse =>
+        SetGuardedAction(command, "list", parse =>
         {
             var table = new Table().AddColumns("id", "name", "prefix", "limits", "models", "overrides", "created", "revoked");
             foreach (var k in Open(parse.GetValue(db)!).List())
             {
                 table.AddRow(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(k.Name), $"sk-{k.Prefix}…",
-                    SqliteKeyStore.Describe(k.Limits) is { Length: > 0 } d ? d : "unlimited",
+                    SqlKeyStore.Describe(k.Limits) is { Length: > 0 } d ? d : "unlimited",
                     Markup.Escape(k.Models is null ? "all" : string.Join(',', k.Models)), Markup.Escape(k.OverridesJson ?? ""),
                     k.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
                     k.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
@@ -72,7 +76,7 @@ public static partial class KeysCommand
     {
         var id = new Option<long>("--id") { Description = "The key id (see `engine keys list`).", Required = true };
         var command = new Command("revoke", "Revoke a key; requests with it get 401 from now on.") { db, id };
-        command.SetAction(parse =>
+        SetGuardedAction(command, "revoke", parse =>
         {
             if (Open(parse.GetValue(db)!).Revoke(parse.GetValue(id))) return 0;
             Console.Error.WriteLine($"engine keys revoke: no live key with id {parse.GetValue(id)}.");
@@ -86,7 +90,7 @@ public static partial class KeysCommand
         var id = new Option<long>("--id") { Description = "The key id.", Required = true };
         var json = new Option<string?>("--overrides") { Description = "JSON object of overrides; omit to clear." };
         var command = new Command("set-overrides", "Replace a key's parameter overrides.") { db, id, json };
-        command.SetAction(parse =>
+        SetGuardedAction(command, "set-overrides", parse =>
         {
             try
             {
@@ -103,9 +107,31 @@ public static partial class KeysCommand
         return command;
     }
 
-    private static SqliteKeyStore Open(string path)
+    /// <summary>Opens the database; one that cannot be reached or parsed ends the command with exit code 1 and the reason.</summary>
+    private static SqlKeyStore Open(string spec)
     {
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
-        return new SqliteKeyStore(path);
+        try
+        {
+            return KeyDatabases.Open(spec);
+        }
+        catch (Exception e) when (e is KeyDatabaseUnavailableException or FormatException)
+        {
+            throw new KeyDatabaseUnavailableException(e.Message, e);
+        }
     }
+
+    /// <summary>Runs a subcommand, turning an unreachable database into its message and exit code 1.</summary>
+    private static void SetGuardedAction(Command command, string verb, Func<ParseResult, int> action) =>
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return action(parse);
+            }
+            catch (KeyDatabaseUnavailableException e)
+            {
+                Console.Error.WriteLine($"engine keys {verb}: {e.Message}");
+                return 1;
+            }
+        });
 }

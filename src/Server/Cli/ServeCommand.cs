@@ -23,7 +23,9 @@ public static class ServeCommand
         var models = new Option<string[]>("--model") { Description = "NAME=DIR, repeatable; default: the built-in model.", AllowMultipleArgumentsPerToken = false };
         var host = new Option<string>("--host") { Description = "Address to bind (loopback is forced without --keys-db).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port.", DefaultValueFactory = _ => 8000 };
-        var keysDb = new Option<string?>("--keys-db") { Description = "API key database (engine keys create); without it authentication is off." };
+        var keysDb = new Option<string?>("--keys-db") { Description = "API key database (engine keys create): a SQLite file, or PostgreSQL shared by replicas (postgres://user:pass@host:port/db or Host=…;Database=…); without it authentication is off." };
+        var limitsRedis = new Option<string?>("--limits-redis") { Description = "Redis for the limit counters shared by replicas (redis://[:pass@]host:port or host:port,password=…); default with a PostgreSQL --keys-db: PostgreSQL." };
+        var slotLease = new Option<double>("--slot-lease") { Description = "Seconds a shared parallel slot outlives its replica (renewed while the request runs).", DefaultValueFactory = _ => 30 };
         var maxNumSeqs = new Option<int?>("--max-num-seqs") { Description = "Sequences the scheduler runs at once." };
         var kvBlocks = new Option<int?>("--kv-blocks") { Description = "KV-cache blocks to allocate." };
         var chatTemplate = new Option<string?>("--chat-template") { Description = "Jinja chat template file for every model." };
@@ -36,7 +38,7 @@ public static class ServeCommand
         var keepAlive = new Option<double>("--sse-keep-alive") { Description = "Seconds of silence after which a stream gets a ': keep-alive' comment (0: never).", DefaultValueFactory = _ => 15 };
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
         {
-            models, host, port, keysDb, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, keepAlive,
+            models, host, port, keysDb, limitsRedis, slotLease, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, keepAlive,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,7 +73,23 @@ public static class ServeCommand
                 ToolCallParser = parse.GetValue(toolCallParser),
                 KeepAliveInterval = TimeSpan.FromSeconds(parse.GetValue(keepAlive)),
             };
-            var keys = parse.GetValue(keysDb) is { } path ? new SqliteKeyStore(path) : null;
+            if (parse.GetValue(slotLease) is var lease && (lease <= 0 || !double.IsFinite(lease)))
+            {
+                await Console.Error.WriteLineAsync($"engine serve: --slot-lease must be a number of seconds > 0, got {lease}.").ConfigureAwait(false);
+                return 2;
+            }
+            ServeStores stores;
+            try
+            {
+                stores = await ServeStores.OpenAsync(parse.GetValue(keysDb), parse.GetValue(limitsRedis), TimeSpan.FromSeconds(lease), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is FormatException or KeyDatabaseUnavailableException)
+            {
+                await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
+                return e is FormatException ? 2 : 1;
+            }
+            await using var ownedStores = stores.ConfigureAwait(false);
             IModelHost modelHost;
             try
             {
@@ -84,9 +102,9 @@ public static class ServeCommand
                 return 1;
             }
             using var owned = modelHost as IDisposable;
-            await using var app = ServerApp.Build(options, modelHost, keys);
+            await using var app = ServerApp.Build(options, modelHost, stores.Keys, limiter: stores.Limiter);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            ServerApp.LogListening(app, modelHost, keys is null ? "nowhere (auth off)" : parse.GetValue(keysDb)!);
+            ServerApp.LogListening(app, modelHost, stores.Description);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });

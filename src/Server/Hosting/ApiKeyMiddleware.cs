@@ -12,15 +12,19 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IKeyStore keys)
 {
     private static readonly string[] TeamHeaders = ["X-Friendli-Team", "OpenAI-Project", "OpenAI-Organization"];
 
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
-        if (!IsProtected(http.Request.Path) || HttpMethods.IsOptions(http.Request.Method)) return next(http);
-        var caller = Presented(http.Request) is { } key ? keys.Authenticate(key) : null;
+        if (!IsProtected(http.Request.Path) || HttpMethods.IsOptions(http.Request.Method))
+        {
+            await next(http).ConfigureAwait(false);
+            return;
+        }
+        var caller = Presented(http.Request) is { } key ? await keys.AuthenticateAsync(key, http.RequestAborted).ConfigureAwait(false) : null;
         if (caller is null) throw new AuthenticationFailedException();
         if (TeamOf(http.Request) is { } team)
-            caller = keys.AsTeam(caller, team) ?? throw new TeamAccessDeniedException(team);
+            caller = await keys.AsTeamAsync(caller, team, http.RequestAborted).ConfigureAwait(false) ?? throw new TeamAccessDeniedException(team);
         CallerAccess.Set(http, caller);
-        return next(http);
+        await next(http).ConfigureAwait(false);
     }
 
     private static bool IsProtected(PathString path) =>

@@ -9,6 +9,7 @@ using Server.Limits;
 using Server.Metrics;
 using Server.Requests;
 using Server.Serving;
+using Server.Stores;
 
 namespace Server.Hosting;
 
@@ -21,9 +22,10 @@ public static class ServerApp
     /// <param name="keys">The key store, or null to run without authentication (then loopback only).</param>
     /// <param name="time">Clock of the rate-limit windows (tests pass a manual one).</param>
     /// <param name="random">Source of the <c>multi_models</c> pick.</param>
+    /// <param name="limiter">The limits store shared with other replicas, or null for the in-process one.</param>
     public static WebApplication Build(
         ServerOptions options, IModelHost host, IKeyStore? keys, TimeProvider? time = null, Random? random = null,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null, IAccountLimiter? limiter = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Per-request framework logs are noise at this rate; our own [LoggerMessage] events stay.
@@ -43,9 +45,14 @@ public static class ServerApp
         if (keys is not null) services.AddSingleton(keys);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton(new ModelSelection(host, random ?? Random.Shared));
-        services.AddSingleton<RateLimiter>();
+        if (limiter is null) services.AddSingleton<IAccountLimiter, RateLimiter>();
+        else services.AddSingleton(limiter);
+        // /health checks every shared store, so a load balancer sees which one is down.
+        services.AddSingleton(new StoreProbes([.. new object?[] { keys, limiter }.OfType<IStoreProbe>()]));
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<GenerationAdmission>();
+        // The OpenAPI document of every mapped endpoint, at /openapi.json.
+        services.AddOpenApi();
         services.AddSingleton<CompletionHandler>();
         services.AddSingleton<ChatHandler>();
         if (options.CorsOrigins.Count > 0)
@@ -68,6 +75,7 @@ public static class ServerApp
         app.MapGeneration();
         app.MapTokenize();
         app.MapService();
+        app.MapOpenApi("/openapi.json");
         return app;
     }
 

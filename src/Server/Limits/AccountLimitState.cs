@@ -26,24 +26,15 @@ internal sealed class AccountLimitState
             var quotaWindow = QuotaWindow(model, limits);
             var quotaUsed = quotaWindow?.Count(now) ?? 0;
 
-            LimitRejection? rejection = null;
-            if (limits.Parallel is int parallel && inFlight >= parallel)
-                rejection = new LimitRejection(LimitKind.Parallel, parallel, TimeSpan.FromSeconds(1));
-            else if (limits.RequestsPerMinute is int rpm && perMinute >= rpm)
-                rejection = new LimitRejection(LimitKind.RequestsPerMinute, rpm, _minute.UntilNextFree(now));
-            else if (limits.Quota is { } quota && quotaUsed >= quota.Requests)
-                rejection = new LimitRejection(LimitKind.Quota, quota.Requests, quotaWindow!.UntilNextFree(now));
-
-            if (rejection is null)
-            {
-                _inFlight[model] = ++inFlight;
-                _minute.Add(now);
-                perMinute++;
-                quotaWindow?.Add(now);
-                quotaUsed++;
-            }
-            return new LimitDecision(rejection, inFlight, perMinute, _minute.UntilNextFree(now), quotaUsed,
+            var decision = LimitDecision.Decide(limits, inFlight, perMinute, _minute.UntilNextFree(now), quotaUsed,
                 quotaWindow?.UntilNextFree(now) ?? TimeSpan.Zero);
+            if (decision.Rejection is null)
+            {
+                _inFlight[model] = decision.InFlight;
+                _minute.Add(now);
+                quotaWindow?.Add(now);
+            }
+            return decision;
         }
     }
 

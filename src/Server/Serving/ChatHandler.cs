@@ -29,11 +29,11 @@ public sealed class ChatHandler(
             throw new RequestValidationException("messages", "The rendered chat prompt has no tokens.");
         var (maxTokens, minTokens) = preamble.Validate(_ => fields.ResolveLengths(promptIds.Count, model.MaxModelLen, "messages"));
 
-        using var lease = admission.Admit(http, preamble.Caller, model.Id);
+        await using var lease = (await admission.AdmitAsync(http, preamble.Caller, model.Id).ConfigureAwait(false)).ConfigureAwait(false);
         var id = ResponseIds.New("chatcmpl", fields.RequestId);
         var request = new GenerationRequest($"{id}-0", model.Id, promptIds, maxTokens, minTokens,
             fields.Multiplier, sampling, fields.Priority);
-        metrics.AddPromptTokens(promptIds.Count);
+        metrics.For(model.Id).AddPromptTokens(promptIds.Count);
 
         // The reply role is the last message's when no generation prompt is added (aph/vllm); with echo or
         // continue_final_message and a matching last role, its content is prepended (api.md §7.3).

@@ -23,7 +23,7 @@ public sealed class CompletionHandler(
         for (var p = 0; p < prompts.Count; p++)
             lengths[p] = preamble.Validate(_ => fields.ResolveLengths(prompts[p].TokenIds.Count, model.MaxModelLen, "prompt"));
 
-        using var lease = admission.Admit(http, preamble.Caller, model.Id);
+        await using var lease = (await admission.AdmitAsync(http, preamble.Caller, model.Id).ConfigureAwait(false)).ConfigureAwait(false);
         var id = ResponseIds.New("cmpl", fields.RequestId);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         // echo with logprobs prepends the prompt's logprobs: prompt_logprobs computed with k = logprobs (api.md §6.4)
@@ -40,7 +40,7 @@ public sealed class CompletionHandler(
                 fields.Multiplier, engineSampling, fields.Priority);
             promptTokens += prompts[p].TokenIds.Count;
         }
-        metrics.AddPromptTokens(promptTokens);
+        metrics.For(model.Id).AddPromptTokens(promptTokens);
         // max_tokens = 0 with echo returns the prompt only, generating nothing (api.md §6.4), unless echoed logprobs
         // need the prompt's rows computed.
         var run = new GenerationRun(host, metrics, promptOnly && !echoLogprobs ? [] : requests, fields.QueueTimeout);

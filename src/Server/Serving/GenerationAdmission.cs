@@ -9,14 +9,15 @@ namespace Server.Serving;
 /// Admits a validated generation request past the account's limits and puts the x-ratelimit-* headers on
 /// the response; a 429 is counted in /metrics. The returned lease is held until the response ends.
 /// </summary>
-public sealed class GenerationAdmission(RateLimiter limiter, ServerMetrics metrics)
+public sealed class GenerationAdmission(IAccountLimiter limiter, ServerMetrics metrics)
 {
-    public LimitLease Admit(HttpContext http, CallerIdentity? caller, string model)
+    public async ValueTask<LimitLease> AdmitAsync(HttpContext http, CallerIdentity? caller, string model)
     {
+        ArgumentNullException.ThrowIfNull(http);
         LimitLease lease;
         try
         {
-            lease = limiter.Acquire(caller, model);
+            lease = await limiter.AcquireAsync(caller, model, http.RequestAborted).ConfigureAwait(false);
         }
         catch (RateLimitedException e)
         {

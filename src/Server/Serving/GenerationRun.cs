@@ -69,6 +69,7 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
         var n = requests.Count == 0 ? 0 : requests[0].N;
         var lastChunkAt = new long[requests.Count * n];
         var firstTokenSeen = false;
+        var series = metrics.For(requests.Count == 0 ? "" : requests[0].Model);
         try
         {
             var next = _first ?? source.MoveNextAsync();
@@ -79,19 +80,20 @@ public sealed class GenerationRun(IModelHost host, ServerMetrics metrics, IReadO
                 var now = Stopwatch.GetTimestamp();
                 if (item.Chunk.TokenIds.Count > 0)
                 {
-                    metrics.AddGenerationTokens(item.Chunk.TokenIds.Count);
+                    series.AddGenerationTokens(item.Chunk.TokenIds.Count);
                     if (!firstTokenSeen)
                     {
                         firstTokenSeen = true;
-                        metrics.TimeToFirstToken.Observe(Stopwatch.GetElapsedTime(_started, now).TotalSeconds);
+                        series.ObserveTimeToFirstToken(Stopwatch.GetElapsedTime(_started, now).TotalSeconds);
                     }
                     else if (lastChunkAt[item.Index] != 0)
-                        metrics.InterTokenLatency.Observe(Stopwatch.GetElapsedTime(lastChunkAt[item.Index], now).TotalSeconds);
+                        series.ObserveInterToken(Stopwatch.GetElapsedTime(lastChunkAt[item.Index], now).TotalSeconds);
                     lastChunkAt[item.Index] = now;
                 }
                 yield return item;
                 next = source.MoveNextAsync();
             }
+            if (requests.Count > 0) series.ObserveEndToEnd(Stopwatch.GetElapsedTime(_started).TotalSeconds);
         }
         finally
         {

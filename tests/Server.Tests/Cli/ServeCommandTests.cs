@@ -33,4 +33,25 @@ public sealed class ServeCommandTests
 
         Assert.Equal(2, root.Parse(["serve", "--sse-keep-alive", seconds, "--port", "0"]).Invoke());
     }
+
+    [Theory]
+    [InlineData("--slot-lease", "0", 2)]
+    [InlineData("--slot-lease", "NaN", 2)]
+    [InlineData("--keys-db", "postgres://u@h/db?no_such_parameter=1", 2)]
+    [InlineData("--limits-redis", "redis://", 2)]
+    public void ExitsBeforeLoadingAnything_WhenAStoreOptionIsInvalid(string option, string value, int exitCode)
+    {
+        var root = new System.CommandLine.RootCommand { ServeCommand.Create() };
+
+        Assert.Equal(exitCode, root.Parse(["serve", option, value, "--port", "0"]).Invoke());
+    }
+
+    [Fact]
+    public void Exits1_WhenThePostgresKeyDatabaseIsUnreachable()
+    {
+        var root = new System.CommandLine.RootCommand { ServeCommand.Create() };
+        var port = Server.Tests.Replicas.StoreServers.FreePort();
+
+        Assert.Equal(1, root.Parse(["serve", "--keys-db", $"postgres://engine@127.0.0.1:{port}/keys", "--port", "0"]).Invoke());
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Server.Generation;
 using Server.Hosting;
 using Server.Keys;
+using Server.Limits;
 
 namespace Server.Tests.Fakes;
 
@@ -28,11 +29,12 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Client { get; }
 
     public static async Task<TestServer> StartAsync(
-        IModelHost? host = null, IKeyStore? keys = null, TimeProvider? time = null, ServerOptions? options = null, Random? random = null)
+        IModelHost? host = null, IKeyStore? keys = null, TimeProvider? time = null, ServerOptions? options = null, Random? random = null,
+        IAccountLimiter? limiter = null)
     {
         host ??= new FakeModelHost();
         var app = ServerApp.Build((options ?? new ServerOptions()) with { Host = "127.0.0.1", Port = 0 }, host, keys, time, random,
-            logging => logging.ClearProviders());
+            logging => logging.ClearProviders(), limiter);
         await app.StartAsync();
         return new TestServer(app, host);
     }

@@ -39,4 +39,39 @@ public sealed class MetricsTests
         Assert.Equal(100, Value(text, "engine_kv_blocks_total"));
         Assert.Contains("# TYPE engine_time_to_first_token_seconds histogram", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ExposesVllmSeriesBesideOurs_LabelledWithTheModel()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        for (var i = 0; i < 2; i++)
+            await server.Client.SendAsync(Api.Post("/v1/completions", """{"model": "tiny", "prompt": "abcd", "max_tokens": 5}"""));
+        var text = await server.Client.GetStringAsync("/metrics");
+
+        // The same counts as engine_*: 2 × 4 prompt tokens, 2 × 5 generated, 2 first tokens, 2 × 4 gaps, 2 whole requests.
+        Assert.Equal(8, Value(text, "vllm:prompt_tokens_total{model_name=\"tiny\"}"));
+        Assert.Equal(10, Value(text, "vllm:generation_tokens_total{model_name=\"tiny\"}"));
+        Assert.Equal(2, Value(text, "vllm:time_to_first_token_seconds_count{model_name=\"tiny\"}"));
+        Assert.Equal(8, Value(text, "vllm:time_per_output_token_seconds_count{model_name=\"tiny\"}"));
+        Assert.Equal(2, Value(text, "vllm:e2e_request_latency_seconds_count{model_name=\"tiny\"}"));
+        // Engine gauges carry the served base models (tiny-lora is an adapter of tiny): the fake reports 0 of 100 blocks used.
+        Assert.Equal(0, Value(text, "vllm:num_requests_running{model_name=\"tiny,no-template\"}"));
+        Assert.Equal(0, Value(text, "vllm:gpu_cache_usage_perc{model_name=\"tiny,no-template\"}"));
+        Assert.Contains("# TYPE vllm:e2e_request_latency_seconds histogram\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("vllm_", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServesTheOpenApiDocumentOfEveryEndpoint()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var document = System.Text.Json.JsonDocument.Parse(await server.Client.GetStringAsync("/openapi.json")).RootElement;
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/v1/completions", "/v1/chat/completions", "/v1/models", "/v1/models/{id}", "/v1/tokenize", "/v1/detokenize", "/health", "/metrics" })
+            Assert.True(paths.TryGetProperty(path, out _), $"/openapi.json lacks {path}");
+        Assert.True(paths.GetProperty("/v1/completions").TryGetProperty("post", out _));
+    }
 }
