@@ -6,12 +6,12 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 if [ -z "${ENGINE_PTXAS:-}" ]; then
-  ENGINE_PTXAS="$(bash .ci/install-ptxas.sh | tail -n 1)" || { echo "test.sh: installing ptxas failed" >&2; exit 1; }
+  ENGINE_PTXAS="$(bash .ci/install-ptxas.sh | tail -n 1)" || { echo "test.sh: installing ptxas failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 export ENGINE_PTXAS
 
 if [ -z "${ENGINE_PG_BIN:-}" ] || [ -z "${ENGINE_REDIS_SERVER:-}" ]; then
-  stores="$(bash .ci/install-stores.sh)" || { echo "test.sh: installing PostgreSQL and Redis failed" >&2; exit 1; }
+  stores="$(bash .ci/install-stores.sh)" || { echo "test.sh: installing PostgreSQL and Redis failed" >&2; echo "0 passed, 1 failed"; exit 1; }
   ENGINE_PG_BIN="$(sed -n 1p <<<"$stores")"
   ENGINE_REDIS_SERVER="$(sed -n 2p <<<"$stores")"
 fi
