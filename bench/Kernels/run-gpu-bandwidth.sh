@@ -6,8 +6,11 @@
 #      CUDA graph, beside PyTorch's copy_ when torch is installed
 #   4. radix-select --device cuda: our radix select vs ILGPU.Algorithms radix sort on the GPU
 # Writes bench/results/gpu-bandwidth.md (device, date, commands, table) and bench/results/radix-select-cuda.md;
-# the logs of 1 and 2 go to bench/results/gpu-selftest.log. Needs the .NET 10 SDK on the machine.
-# Usage: bash bench/Kernels/run-gpu-bandwidth.sh   (env: SIZES_MB=64,128,256,512,1024 ITERS=20)
+# the logs of 1 and 2 go to bench/results/gpu-selftest.log.
+# With the .NET 10 SDK on the machine it builds and runs from source. On a machine without .NET (the lent device),
+# set ENGINE_APP to the unpacked output of bench/gpu/publish.sh (bench/gpu/run.sh does): the published `engine` and
+# bench run instead, and step 2 (xunit needs the SDK) is skipped, saying so.
+# Usage: bash bench/Kernels/run-gpu-bandwidth.sh   (env: SIZES_MB=64,128,256,512,1024 ITERS=20 ENGINE_APP=DIR)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,15 +22,26 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
 
-dotnet build Engine.sln -c Release -nologo -v q >&2 || exit 1
+if [ -n "${ENGINE_APP:-}" ]; then
+  engine=("$ENGINE_APP/engine/engine")
+  bench=("$ENGINE_APP/bench/Bench")
+else
+  dotnet build Engine.sln -c Release -nologo -v q >&2 || exit 1
+  engine=(dotnet run -c Release --no-build --project src/Server --)
+  bench=(dotnet run -c Release --no-build --project bench --)
+fi
 {
   echo "== engine kernels --self-test --device cuda"
-  dotnet run -c Release --no-build --project src/Server -- kernels --self-test --device cuda || status=1
+  "${engine[@]}" kernels --self-test --device cuda || status=1
   echo "== Kernels.Tests (CPU and CUDA)"
-  dotnet test tests/Kernels.Tests -c Release --no-build -nologo -v q || status=1
+  if [ -n "${ENGINE_APP:-}" ]; then
+    echo "skipped: no .NET SDK here (published binaries only); the self-test above covers the kernels on CUDA"
+  else
+    dotnet test tests/Kernels.Tests -c Release --no-build -nologo -v q || status=1
+  fi
 } 2>&1 | tee "$log"
 
-csharp_cmd=(dotnet run -c Release --no-build --project bench -- bandwidth --sizes-mb "$sizes" --iters "$iters")
+csharp_cmd=("${bench[@]}" bandwidth --sizes-mb "$sizes" --iters "$iters")
 torch_cmd=(python3 bench/Kernels/torch_copy_bandwidth.py --sizes-mb "$sizes" --iters "$iters")
 "${csharp_cmd[@]}" > "$work/csharp.jsonl" || status=1
 if ! "${torch_cmd[@]}" > "$work/torch.jsonl" 2> "$work/torch.err"; then
@@ -35,7 +49,7 @@ if ! "${torch_cmd[@]}" > "$work/torch.jsonl" 2> "$work/torch.err"; then
   cat "$work/torch.err" >&2
   rm -f "$work/torch.jsonl"
 fi
-dotnet run -c Release --no-build --project bench -- radix-select --device cuda --repeat 20 || status=1
+"${bench[@]}" radix-select --device cuda --repeat 20 || status=1
 
 gpu="$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n 1 || echo unknown)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"

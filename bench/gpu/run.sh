@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run ON THE DEVICE machine (after bench/gpu/publish.sh here): everything that needs a GPU, in one call of a few
+# minutes, results under $OUT (at most 8 files come back):
+#   selftest.log         engine kernels --self-test --device cuda (every self-test kernel on the GPU)
+#   gpu-bandwidth.md     C# copy kernel and ILGPU CopyTo vs torch copy_, launch latency plain vs CUDA graph
+#   radix-select-cuda.md our radix select vs ILGPU.Algorithms radix sort on the GPU
+#   device.txt           nvidia-smi
+# Each step has its own time limit so one hang cannot eat the call. Spend a device call on it as soon as one is lent.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out="${OUT:-/tmp/gpu-out}"; mkdir -p "$out"
+rm -rf /tmp/app && tar -C /tmp -xJf .gpu/app.tar.xz
+export ENGINE_APP=/tmp/app
+nvidia-smi > "$out/device.txt" 2>&1
+status=0
+timeout 180 /tmp/app/engine/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
+timeout 240 bash bench/Kernels/run-gpu-bandwidth.sh > "$out/bandwidth.log" 2>&1 || status=1
+cp bench/results/gpu-bandwidth.md bench/results/radix-select-cuda.md "$out/" 2>/dev/null
+tail -n 5 "$out"/*.log
+exit $status
