@@ -1,0 +1,25 @@
+using Kernels.Ptx;
+
+namespace Engine.Backends.Cuda;
+
+/// <summary>
+/// Every kernel instantiation of the CUDA backend, for the PTX gate (Engine.Tests' <c>CudaPtxGateTests</c>
+/// compiles each for sm_80 and sm_90 and runs ptxas). Kernels' own <see cref="KernelCatalog"/> is a fixed list
+/// inside that project, which must not know Engine, so the backend keeps its list here. None may use a stack frame.
+/// </summary>
+public static class CudaKernelCatalog
+{
+    public static IReadOnlyList<CatalogKernel> All { get; } =
+    [
+        new(KernelCatalog.Method(typeof(EmbeddingGather), nameof(EmbeddingGather.F32))),
+        new(KernelCatalog.Method(typeof(EmbeddingGather), nameof(EmbeddingGather.Bf16))),
+        new(KernelCatalog.Method(typeof(EmbeddingGather), nameof(EmbeddingGather.F16))),
+        new(KernelCatalog.Method(typeof(RmsNorm), nameof(RmsNorm.Kernel))),
+        new(KernelCatalog.Method(typeof(AddRmsNorm), nameof(AddRmsNorm.Kernel))),
+        new(KernelCatalog.Method(typeof(SwiGlu), nameof(SwiGlu.Kernel))),
+        new(KernelCatalog.Method(typeof(RotateHalfRope), nameof(RotateHalfRope.Kernel))),
+        new(KernelCatalog.Method(typeof(Gemv), nameof(Gemv.F32))),
+        new(KernelCatalog.Method(typeof(Gemv), nameof(Gemv.HalfWidth), typeof(Bf16Format))),
+        new(KernelCatalog.Method(typeof(Gemv), nameof(Gemv.HalfWidth), typeof(F16Format))),
+    ];
+}
