@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Engine.Backends.Cuda;
 using Kernels;
 using Kernels.Ptx;
 using Kernels.SelfTest;
@@ -36,7 +37,7 @@ public static class KernelsCommand
         return command;
     }
 
-    /// <summary>Writes the PTX of every kernel in <see cref="KernelCatalog"/> for <paramref name="target"/>; returns the exit code.</summary>
+    /// <summary>Writes the PTX of every kernel in <see cref="KernelCatalog"/> and the CUDA backend's <see cref="CudaKernelCatalog"/> for <paramref name="target"/>; returns the exit code.</summary>
     public static int DumpPtx(string folder, string target, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -49,7 +50,7 @@ public static class KernelsCommand
         }
         try
         {
-            var paths = PtxDump.Write(folder, ptxTarget);
+            var paths = PtxDump.Write(folder, ptxTarget, KernelCatalog.All.Concat(CudaKernelCatalog.All));
             foreach (var path in paths)
             {
                 output.WriteLine(path);

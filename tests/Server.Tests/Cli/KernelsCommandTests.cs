@@ -1,3 +1,4 @@
+using Engine.Backends.Cuda;
 using Kernels.Ptx;
 using Kernels.SelfTest;
 using Kernels.Tests;
@@ -19,8 +20,10 @@ public sealed class KernelsCommandTests
 
             Assert.Equal(0, exit);
             var files = Directory.GetFiles(folder.FullName, "*.ptx");
-            // One file per kernel and specialisation: entry names are distinct per instantiation.
-            Assert.Equal(KernelCatalog.All.Count, files.Length);
+            // One file per kernel and specialisation, the kernel layer's and the CUDA backend's: entry names are
+            // distinct per instantiation.
+            Assert.Equal(KernelCatalog.All.Count + CudaKernelCatalog.All.Count, files.Length);
+            Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Gemv.", StringComparison.Ordinal));
             foreach (var file in files)
             {
                 Assert.Contains(".target sm_90", File.ReadAllText(file), StringComparison.Ordinal);
