@@ -37,4 +37,34 @@ public static class RotaryPermutation
             }
         }
     }
+
+    /// <summary>
+    /// The inverse of <see cref="ToRotateHalf"/>: HF rotate-half row order back to interleaved pairs
+    /// (<c>row[h*hs + 2*i + r] = hf_row[h*hs + r*(hs/2) + i]</c>), the order llama.cpp's <c>llama</c> RoPE expects.
+    /// </summary>
+    public static void ToInterleaved(ReadOnlySpan<float> source, Span<float> destination, int heads, int headSize, int cols)
+    {
+        if (headSize % 2 != 0)
+        {
+            throw new ArgumentException($"head size {headSize} is odd; RoPE needs pairs", nameof(headSize));
+        }
+        var rows = heads * headSize;
+        if (source.Length != (long)rows * cols || destination.Length != source.Length)
+        {
+            throw new ArgumentException($"expected {rows}x{cols} floats, got {source.Length} in and {destination.Length} out");
+        }
+        var half = headSize / 2;
+        for (var h = 0; h < heads; h++)
+        {
+            for (var r = 0; r < 2; r++)
+            {
+                for (var i = 0; i < half; i++)
+                {
+                    var from = (h * headSize) + (r * half) + i;
+                    var to = (h * headSize) + (2 * i) + r;
+                    source.Slice(from * cols, cols).CopyTo(destination.Slice(to * cols, cols));
+                }
+            }
+        }
+    }
 }
