@@ -54,7 +54,7 @@ internal sealed class LlamaCppModel : IDisposable
         var tokens = new List<int>(prompt);
         while (tokens.Count < total)
         {
-            var next = ArgMax(_context.NativeHandle.GetLogitsIth(batch.TokenCount - 1));
+            var next = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_context.NativeHandle.GetLogitsIth(batch.TokenCount - 1));
             if (next == stopId)
             {
                 break;
@@ -90,19 +90,6 @@ internal sealed class LlamaCppModel : IDisposable
         {
             throw new InvalidOperationException($"llama_decode returned {result}");
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 
     public void Dispose()

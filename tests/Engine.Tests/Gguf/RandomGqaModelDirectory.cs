@@ -1,6 +1,4 @@
-using System.Globalization;
 using Engine.Model;
-using Loader.Safetensors;
 using Tests.Common;
 
 namespace Engine.Tests.Gguf;
@@ -35,20 +33,7 @@ internal sealed class RandomGqaModelDirectory : IDisposable
 
     public RandomGqaModelDirectory(int seed)
     {
-        var weights = RandomWeights.Create(Config, seed);
-        SafetensorsWriter.WriteFile(_dir.File("model.safetensors"), weights.Names.Select(n => weights.TryGet(n, out var t) ? t : throw new KeyNotFoundException(n)).Select(t =>
-            (new SafetensorsTensorInfo(t.Name, SafetensorsDtype.F32, [.. t.Shape.Select(d => (long)d)]), t.Bytes)).ToList());
-        System.IO.File.WriteAllText(_dir.File("config.json"), string.Create(CultureInfo.InvariantCulture, $$"""
-            {
-              "architectures": ["LlamaForCausalLM"], "model_type": "llama",
-              "hidden_size": {{Config.Dim}}, "intermediate_size": {{Config.HiddenDim}}, "num_hidden_layers": {{Config.NumLayers}},
-              "num_attention_heads": {{Config.NumHeads}}, "num_key_value_heads": {{Config.NumKvHeads}}, "head_dim": {{Config.HeadDim}},
-              "vocab_size": {{Config.VocabSize}}, "max_position_embeddings": {{Config.MaxContext}},
-              "rms_norm_eps": 1e-05, "rope_theta": {{Config.RopeTheta}}, "hidden_act": "silu",
-              "tie_word_embeddings": true, "bos_token_id": {{Config.BosTokenId}}, "eos_token_id": {{Config.EosTokenIds[0]}},
-              "torch_dtype": "float32"
-            }
-            """));
+        HfDirectoryWriter.Write(_dir.Path, Config, RandomWeights.Create(Config, seed));
         foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json" })
         {
             System.IO.File.Copy(SharedFiles.PathOf("fixtures", "tokenizers", "llama3", name), _dir.File(name));
