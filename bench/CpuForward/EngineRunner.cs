@@ -43,7 +43,7 @@ internal sealed class EngineRunner : IDisposable
     public double Decode(int tokens)
     {
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
         _oneToken[0] = 1;
         for (var pos = 0; pos < tokens; pos++)
         {
@@ -52,7 +52,7 @@ internal sealed class EngineRunner : IDisposable
             _model.Forward(_batch, _cache, _logits);
             _oneToken[0] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_logits);
         }
-        var seconds = clock.Elapsed.TotalSeconds;
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         DecodeAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - before;
         return seconds;
     }
