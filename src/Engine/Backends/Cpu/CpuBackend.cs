@@ -19,7 +19,8 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly LoraShrink _loraShrink = new();
     private readonly LoraExpand _loraExpand = new();
     private float[][] _scores = [];
-    private float[] _scratchRow = [];
+    private readonly RowwiseOps _rowwise = new();
+    private float[][] _scratchRows = [];
     private int[] _rowSeq = [];
     private float[] _rowLoraMultipliers = [];
 
@@ -56,7 +57,11 @@ public sealed unsafe class CpuBackend : IBackend
 
     public IDeviceBuffer AllocateBuffer(int maxRows, int cols)
     {
-        _scratchRow = _scratchRow.Length >= cols ? _scratchRow : new float[cols];
+        if (_scratchRows.Length == 0 || _scratchRows[0].Length < cols)
+        {
+            // one SwiGLU scratch row per worker, as wide as the widest buffer
+            _scratchRows = [.. Enumerable.Range(0, _pool.Threads).Select(_ => new float[cols])];
+        }
         return new CpuBuffer(maxRows, cols);
     }
 
@@ -113,23 +118,24 @@ public sealed unsafe class CpuBackend : IBackend
         }
     }
 
-    public void RmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
+    public void RmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows) =>
+        RunRows(_rowwise.PrepareNorm((CpuBuffer)x, null, ((CpuWeight)weight).Floats!, eps, (CpuBuffer)output, rows), rows);
+
+    public void AddRmsNorm(IDeviceBuffer x, IDeviceBuffer delta, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows) =>
+        RunRows(_rowwise.PrepareNorm((CpuBuffer)x, (CpuBuffer)delta, ((CpuWeight)weight).Floats!, eps, (CpuBuffer)output, rows), rows);
+
+    // a prefill's rows over the pool, a decode step's on this thread
+    private void RunRows(int chunks, int rows)
     {
-        var input = (CpuBuffer)x;
-        var result = (CpuBuffer)output;
-        var w = ((CpuWeight)weight).Floats!;
+        if (rows >= RowwiseOps.MinParallelRows)
+        {
+            _pool.Run(_rowwise, chunks);
+            return;
+        }
         for (var r = 0; r < rows; r++)
         {
-            Cpu.RmsNorm.Row(input.Row(r), w, eps, result.Row(r));
+            _rowwise.Row(r, 0);
         }
-    }
-
-    public void AddRmsNorm(IDeviceBuffer x, IDeviceBuffer delta, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
-    {
-        var residual = (CpuBuffer)x;
-        var d = (CpuBuffer)delta;
-        System.Numerics.Tensors.TensorPrimitives.Add(residual.Rows(rows), d.Rows(rows), residual.Rows(rows));
-        RmsNorm(x, weight, eps, output, rows);
     }
 
     public void HeadRmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, int rows)
@@ -286,15 +292,8 @@ public sealed unsafe class CpuBackend : IBackend
         _pool.Run(_attention, chunks);
     }
 
-    public void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows)
-    {
-        var g = (CpuBuffer)gate;
-        var u = (CpuBuffer)up;
-        for (var r = 0; r < rows; r++)
-        {
-            Cpu.SwiGlu.Row(g.Row(r), u.Row(r), _scratchRow);
-        }
-    }
+    public void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows) =>
+        RunRows(_rowwise.PrepareSwiGlu((CpuBuffer)gate, (CpuBuffer)up, rows, _scratchRows), rows);
 
     public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output)
     {
