@@ -40,7 +40,13 @@ public sealed class GgufWriter
     public void AddTensor(string name, IReadOnlyList<long> shape, GgmlType type, TensorData fill)
     {
         var elements = shape.Aggregate(1L, (a, b) => a * b);
-        _tensors.Add(new Tensor(name, [.. shape.Reverse()], type, GgufTensorEncoding.ByteLength(type, elements), fill));
+        var bytes = GgufTensorEncoding.ByteLength(type, elements);
+        if (elements > Array.MaxLength || bytes > Array.MaxLength)
+        {
+            // one tensor is encoded in one array; past 2 GiB it would need row-wise streaming, not written yet
+            throw new ArgumentException($"tensor '{name}' ({elements} elements) is larger than the 2 GiB this GGUF writer encodes at once");
+        }
+        _tensors.Add(new Tensor(name, [.. shape.Reverse()], type, bytes, fill));
     }
 
     public void Write(string path)
