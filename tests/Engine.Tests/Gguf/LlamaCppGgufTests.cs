@@ -17,7 +17,12 @@ public sealed class LlamaCppGgufTests
 {
     private const int Bos = 1;
 
-    private static readonly Lazy<string> AidreamsF32 = new(() => Export(Aidreams260KModel.Directory, GgmlType.F32));
+    private static readonly Lazy<string> AidreamsF32 = new(() =>
+    {
+        var path = Export(Aidreams260KModel.Directory, GgmlType.F32);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);   // shared by the tests of this run
+        return path;
+    });
 
     public static TheoryData<int> GreedyCases => Aidreams260KTests.GreedyCases;
 
