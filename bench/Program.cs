@@ -5,7 +5,8 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
 {
     ["chat-template"] = ("Jinja chat-template rendering beside Python's Jinja2 on the same template", Bench.ChatTemplates.ChatTemplateBench.Run),
     ["compile-time"] = ("ILGPU kernel compile time per kernel (PTX cold/warm/cached, CPU accelerator load) and host cost per launch", Bench.Kernels.CompileTime.Run),
-    ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.CpuForward.CpuForwardBench.Run),
+    ["cpu-forward"] = ("CPU backend beside llama.cpp (LLamaSharp) on one 110M checkpoint: decode/prefill tok/s, ratios, memory roofline", Bench.CpuForward.CpuForwardBench.Run),
+    ["cpu-kernels"] = ("BenchmarkDotNet micro-benchmarks of the CPU kernels: decode GEMV, fused q/k/v, prefill GEMM, RMSNorm, attention", Bench.CpuKernels.CpuKernelsBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
     ["generation-features"] = ("beam search and prompt logprobs cost beside best_of sampling, greedy and a plain prefill", Bench.Generation.GenerationFeaturesBench.Run),
     ["guided"] = ("guided decoding: vocabulary prep, constraint compile, per-step mask (json_object, schema, regex)", Bench.Guided.GuidedBench.Run),

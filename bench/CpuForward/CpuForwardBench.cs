@@ -2,18 +2,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Bench.Common;
-using Engine.Backends.Cpu;
-using Engine.Execution;
+using Convert.Gguf;
 using Engine.Model;
+using Engine.Tests.Gguf;
 
 namespace Bench.CpuForward;
 
 /// <summary>
-/// <c>cpu-forward</c>: prefill (one batch of N prompt tokens) and decode (one token per step from an empty
-/// context, like llama-bench's tg) tokens/s of a 110M-parameter Llama shape with random weights on the CPU
-/// backend, per dtype and thread count; also bytes allocated during decode (should be 0) and peak RSS.
-/// Writes bench/results/cpu-forward.md.
-/// usage: cpu-forward [--dtypes f32,bf16] [--threads 1,2] [--runs 3] [--prompt 512] [--decode 64] [--out PATH]
+/// <c>cpu-forward</c>: our CPU backend beside llama.cpp (LLamaSharp 0.30.0) in the same run, on the same weights:
+/// a random 110M Llama (stories110M shape) is written as a Hugging Face directory, which our engine maps, and
+/// through <c>convert gguf</c> as a GGUF, which llama.cpp loads. Each round runs, in turn, our decode, llama.cpp's
+/// decode, our prefill, llama.cpp's prefill and a bandwidth probe, so slow phases of a shared machine hit both
+/// sides alike. Reports tokens/s, the ratios ours/llama.cpp, and decode as a fraction of the memory roofline
+/// (probe GB/s ÷ weight bytes read per token). Writes bench/results/cpu-forward.md.
+/// usage: cpu-forward [--dtypes f32,bf16] [--threads 2] [--rounds 3] [--prompt 512] [--decode 128] [--out PATH]
 /// </summary>
 public static class CpuForwardBench
 {
@@ -29,97 +31,103 @@ public static class CpuForwardBench
         VocabSize = 32000,
         MaxContext = 1024,
         TieWordEmbeddings = false,
+        BosTokenId = 1,
+        EosTokenIds = [2],
     };
+
+    private sealed record Row(DType DType, int Threads, double Bandwidth, long BytesPerToken,
+        double OursDecode, double LlamaDecode, double OursPrefill, double LlamaPrefill, long Allocated);
 
     public static int Run(string[] args)
     {
         var dtypes = Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
-        var threads = Arg(args, "--threads", "1,2").Split(',').Select(int.Parse).ToArray();
-        var runs = int.Parse(Arg(args, "--runs", "3"), CultureInfo.InvariantCulture);
+        var threads = Arg(args, "--threads", "2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        var rounds = int.Parse(Arg(args, "--rounds", "3"), CultureInfo.InvariantCulture);
         var promptTokens = int.Parse(Arg(args, "--prompt", "512"), CultureInfo.InvariantCulture);
-        var decodeTokens = int.Parse(Arg(args, "--decode", "64"), CultureInfo.InvariantCulture);
+        var decodeTokens = int.Parse(Arg(args, "--decode", "128"), CultureInfo.InvariantCulture);
         var output = Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward.md"));
+        var loadBefore = MachineInfo.LoadAverage();
 
-        var rows = new List<string>();
+        var rows = new List<Row>();
+        string? version = null;
+        using var probe = new BandwidthProbe(1L << 30);
         foreach (var dtype in dtypes)
         {
-            var weights = RandomWeights.Create(Shape110M, seed: 1, dtype);
-            foreach (var t in threads)
+            var dir = Path.Combine(Path.GetTempPath(), $"cpu-forward-{dtype}-{Environment.ProcessId}");
+            try
             {
-                var result = Measure(weights, dtype, t, runs, promptTokens, decodeTokens);
-                Console.WriteLine(result);
-                rows.Add(result);
+                var bytesPerToken = Prepare(dir, dtype);
+                foreach (var t in threads)
+                {
+                    var row = Measure(dir, dtype, t, rounds, promptTokens, decodeTokens, probe, bytesPerToken);
+                    version ??= LlamaCppRunner.Version();
+                    Console.WriteLine(Format(row));
+                    rows.Add(row);
+                }
             }
-            GC.Collect();
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
-        var peakRss = Process.GetCurrentProcess().PeakWorkingSet64;
-        Write(output, args, rows, peakRss, promptTokens, decodeTokens, runs);
-        Console.WriteLine($"peak RSS {peakRss / (1 << 20)} MiB; written to {output}");
+        Write(output, args, rows, version ?? "not loaded", loadBefore, promptTokens, decodeTokens, rounds);
+        Console.WriteLine($"written to {output}");
         return 0;
     }
 
-    internal static string Measure(Weights weights, DType dtype, int threads, int runs, int promptTokens, int decodeTokens)
+    /// <summary>Writes the HF directory and its GGUF; returns the weight bytes one decode token reads (every
+    /// matrix once, the classifier included, the embedding only as one row).</summary>
+    private static long Prepare(string dir, DType dtype)
     {
-        using var backend = new CpuBackend(threads);
-        var blockSize = 16;
-        var maxBlocks = Shape110M.MaxContext / blockSize;
-        var model = new LlamaModel(Shape110M, LlamaWeights.Bind(Shape110M, weights), backend, promptTokens, 1);
-        var cache = model.AllocateKvCache(maxBlocks, blockSize);
-        var batch = new ForwardBatch(promptTokens, 1, maxBlocks, blockSize);
-        var blockTable = Enumerable.Range(0, maxBlocks).ToArray();
-        var logits = new float[Shape110M.VocabSize];
-        var prompt = Enumerable.Range(0, promptTokens).Select(i => (i * 7919) % Shape110M.VocabSize).ToArray();
-        var oneToken = new int[1];
-
-        var prefill = new List<double>();
-        var decode = new List<double>();
-        long decodeAllocated = 0;
-        for (var run = 0; run <= runs; run++)   // run 0 warms up the JIT and caches
-        {
-            batch.Clear();
-            batch.AddSequence(prompt, 0, blockTable, computeLogits: true);
-            var clock = Stopwatch.StartNew();
-            model.Forward(batch, cache, logits);
-            var prefillSeconds = clock.Elapsed.TotalSeconds;
-
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            clock.Restart();
-            for (var pos = 0; pos < decodeTokens; pos++)
-            {
-                oneToken[0] = pos == 0 ? 1 : ArgMax(logits);
-                batch.Clear();
-                batch.AddSequence(oneToken, pos, blockTable, computeLogits: true);
-                model.Forward(batch, cache, logits);
-            }
-            var decodeSeconds = clock.Elapsed.TotalSeconds;
-            if (run > 0)
-            {
-                prefill.Add(promptTokens / prefillSeconds);
-                decode.Add(decodeTokens / decodeSeconds);
-                decodeAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            }
-        }
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| {dtype} | {threads} | {Median(prefill):F1} | {prefill.Max():F1} | {Median(decode):F2} | {decode.Max():F2} | {decodeAllocated} |");
+        var weights = RandomWeights.Create(Shape110M, seed: 1, dtype);
+        HfDirectoryWriter.Write(dir, Shape110M, weights);
+        SyntheticVocabulary.Write(dir, Shape110M.VocabSize);
+        GgufConversion.Run(new GgufConversionOptions(dir, Path.Combine(dir, "model.gguf"), dtype == DType.BF16 ? GgmlType.BF16 : dtype == DType.F16 ? GgmlType.F16 : GgmlType.F32));
+        return weights.Names.Where(n => n != "model.embed_tokens.weight" || Shape110M.TieWordEmbeddings)
+            .Select(n => weights.TryGet(n, out var w) ? w : throw new KeyNotFoundException(n))
+            .Where(w => w.Shape.Count == 2)
+            .Sum(w => (long)w.Bytes.Length);
     }
 
-    private static int ArgMax(ReadOnlySpan<float> x)
+    private static Row Measure(string dir, DType dtype, int threads, int rounds, int promptTokens, int decodeTokens, BandwidthProbe probe, long bytesPerToken)
     {
-        var best = 0;
-        for (var i = 1; i < x.Length; i++)
+        using var ours = new EngineRunner(dir, threads, promptTokens);
+        using var llama = new LlamaCppRunner(Path.Combine(dir, "model.gguf"), threads, Shape110M.MaxContext);
+        var prompt = Enumerable.Range(0, promptTokens).Select(i => 3 + (i * 7919 % (Shape110M.VocabSize - 3))).ToArray();
+        List<double> oursDecode = [], llamaDecode = [], oursPrefill = [], llamaPrefill = [], bandwidth = [];
+        long allocated = 0;
+        for (var round = 0; round <= rounds; round++)   // round 0 warms up the JIT, the caches and the page cache
         {
-            if (x[i] > x[best])
+            var od = decodeTokens / ours.Decode(decodeTokens);
+            var ld = decodeTokens / llama.Decode(decodeTokens);
+            var op = promptTokens / ours.Prefill(prompt);
+            var lp = promptTokens / llama.Prefill(prompt);
+            var bw = probe.MeasureGBps(threads);
+            if (round > 0)
             {
-                best = i;
+                oursDecode.Add(od);
+                llamaDecode.Add(ld);
+                oursPrefill.Add(op);
+                llamaPrefill.Add(lp);
+                bandwidth.Add(bw);
+                allocated = Math.Max(allocated, ours.DecodeAllocatedBytes);
             }
         }
-        return best;
+        return new Row(dtype, threads, Median(bandwidth), bytesPerToken,
+            Median(oursDecode), Median(llamaDecode), Median(oursPrefill), Median(llamaPrefill), allocated);
+    }
+
+    private static string Format(Row r)
+    {
+        var roofline = r.Bandwidth * 1e9 / r.BytesPerToken;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {r.DType} | {r.Threads} | {r.Bandwidth:F1} | {roofline:F1} | {r.OursDecode:F1} | {r.LlamaDecode:F1} | **{r.OursDecode / r.LlamaDecode:F2}** | {r.OursDecode / roofline:P0} | {r.LlamaDecode / roofline:P0} | {r.OursPrefill:F0} | {r.LlamaPrefill:F0} | **{r.OursPrefill / r.LlamaPrefill:F2}** | {r.Allocated} |");
     }
 
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string Arg(string[] args, string name, string fallback)
@@ -128,21 +136,22 @@ public static class CpuForwardBench
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    private static void Write(string path, string[] args, List<string> rows, long peakRss, int promptTokens, int decodeTokens, int runs)
+    private static void Write(string path, string[] args, List<Row> rows, string version, string loadBefore, int promptTokens, int decodeTokens, int rounds)
     {
         var text = new StringBuilder();
-        text.AppendLine("# cpu-forward: CPU backend, 110M Llama shape (random weights)");
+        text.AppendLine("# cpu-forward: CPU backend beside llama.cpp, 110M Llama shape (random weights, same checkpoint)");
         text.AppendLine();
         MachineInfo.AppendHeader(text, "cpu-forward", args);
-        text.AppendLine(CultureInfo.InvariantCulture, $"- shape: dim 768, 12 layers, 12 heads (12 KV), hidden 2048, vocab 32000, untied; prefill = one batch of {promptTokens} tokens; decode = {decodeTokens} single-token steps from an empty context; {runs} runs after a warm-up");
-        text.AppendLine("- yardstick (llama.cpp b4748 llama-bench, same shape, this machine kind): F32 tg 31–36 tok/s with 2 threads (18–20 with 1), F16 tg 41–54, F32 pp512 410–450 with 2 threads");
-        text.AppendLine("- NOISY: the machine is shared; compare only numbers taken side by side.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- load average at the start: {loadBefore}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- yardstick: llama.cpp via LLamaSharp 0.30.0 + LLamaSharp.Backend.Cpu 0.30.0: {version}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- shape: dim 768, 12 layers, 12 heads (12 KV), hidden 2048, vocab 32000, untied; the HF directory is mapped by our engine, its `convert gguf` output loaded by llama.cpp");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- decode = {decodeTokens} greedy single-token steps from an empty cache (llama-bench tg); prefill = one batch of {promptTokens} tokens (pp{promptTokens}); medians of {rounds} interleaved rounds after a warm-up round");
+        text.AppendLine("- roofline = probe GB/s ÷ weight bytes read per decode token (every matrix once, classifier included); probe = Vector512 read loop over 1 GiB, one half per thread");
+        text.AppendLine("- NOISY: the machine is shared; only the ratios of numbers taken side by side in this run mean anything.");
         text.AppendLine();
-        text.AppendLine("| weights | threads | prefill tok/s (median) | prefill best | decode tok/s (median) | decode best | bytes allocated in decode |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
-        rows.ForEach(r => text.AppendLine(r));
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Peak RSS of the whole run: {peakRss / (1 << 20)} MiB (weights of every dtype measured are generated in turn).");
+        text.AppendLine("| weights | threads | probe GB/s | roofline tok/s | ours decode tok/s | llama.cpp decode tok/s | decode ours/llama.cpp | ours % roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s | prefill ours/llama.cpp | bytes allocated in our decode |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        rows.ForEach(r => text.AppendLine(Format(r)));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, text.ToString());
     }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Bench.Common;
+using Engine.Backends.Cpu;
+using Engine.Execution;
 using Engine.Model;
 using Loader.Safetensors;
 
@@ -79,13 +81,35 @@ public static class CpuForwardMemory
         return 0;
     }
 
-    private static int Child(string file, DType dtype, int threads)
+    private static int Child(string file, DType _, int threads)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(file);
         var weights = ModelLoader.LoadWeights(checkpoint, file);
-        Console.Error.WriteLine(CpuForwardBench.Measure(weights, dtype, threads, runs: 1, promptTokens: 512, decodeTokens: 16));
+        Exercise(weights, threads, promptTokens: 512, decodeTokens: 16);
         Console.WriteLine(Process.GetCurrentProcess().PeakWorkingSet64.ToString(CultureInfo.InvariantCulture));
         return 0;
+    }
+
+    // one prefill then single-token steps, so the peak covers the workspace of both
+    private static void Exercise(Weights weights, int threads, int promptTokens, int decodeTokens)
+    {
+        var config = CpuForwardBench.Shape110M;
+        using var backend = new CpuBackend(threads);
+        const int blockSize = 16;
+        var maxBlocks = config.MaxContext / blockSize;
+        var model = new LlamaModel(config, LlamaWeights.Bind(config, weights), backend, promptTokens, 1);
+        var cache = model.AllocateKvCache(maxBlocks, blockSize);
+        var batch = new ForwardBatch(promptTokens, 1, maxBlocks, blockSize);
+        var blockTable = Enumerable.Range(0, maxBlocks).ToArray();
+        var logits = new float[config.VocabSize];
+        batch.AddSequence([.. Enumerable.Range(0, promptTokens).Select(i => (i * 7919) % config.VocabSize)], 0, blockTable, computeLogits: true);
+        model.Forward(batch, cache, logits);
+        for (var pos = promptTokens; pos < promptTokens + decodeTokens; pos++)
+        {
+            batch.Clear();
+            batch.AddSequence([System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits)], pos, blockTable, computeLogits: true);
+            model.Forward(batch, cache, logits);
+        }
     }
 
     private static string Arg(string[] args, string name, string fallback)

@@ -48,6 +48,13 @@ public interface IBackend : IDisposable
     void MatMul(IDeviceBuffer input, IDeviceWeight weight, IDeviceWeight? bias, IDeviceBuffer output, int rows);
 
     /// <summary>
+    /// <see cref="MatMul(IDeviceBuffer, IDeviceWeight, IDeviceWeight?, IDeviceBuffer, int)"/> for two or three
+    /// weights sharing one input (q/k/v, gate/up), in one pass where the backend can fuse them; the results equal
+    /// separate calls. <paramref name="third"/> is skipped when its weight is null (default).
+    /// </summary>
+    void MatMul(IDeviceBuffer input, int rows, MatMulTarget first, MatMulTarget second, MatMulTarget third = default);
+
+    /// <summary>
     /// LoRA shrink (punica's SGMV shrink) for one adapter segment: shrunk[r][j] = Σ_i a[j, i] · input[r][i] for
     /// rows <paramref name="rowStart"/> ≤ r &lt; <paramref name="rowEnd"/> and j &lt; rank. a (rank, k) float32,
     /// input (tokens, k), shrunk (tokens, ≥ rank); columns of shrunk past rank and rows outside the segment are

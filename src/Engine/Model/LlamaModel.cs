@@ -103,10 +103,11 @@ public sealed class LlamaModel
         {
             var layer = _layers[l];
 
-            // q, k, v projections (+ Qwen2 bias, Qwen3 per-head norm), then RoPE
-            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.Q, layer.Wq), layer.Bq, ws.Q, n);
-            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.K, layer.Wk), layer.Bk, ws.K, n);
-            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.V, layer.Wv), layer.Bv, ws.V, n);
+            // q, k, v projections in one pass (+ Qwen2 bias, Qwen3 per-head norm), then RoPE
+            b.MatMul(ws.Xb, n,
+                new(Weight(merged, l, LoraProjection.Q, layer.Wq), layer.Bq, ws.Q),
+                new(Weight(merged, l, LoraProjection.K, layer.Wk), layer.Bk, ws.K),
+                new(Weight(merged, l, LoraProjection.V, layer.Wv), layer.Bv, ws.V));
             if (batch.NumLoraSegments > 0)
             {
                 ApplyLora(batch, l, LoraProjection.Q, ws.Xb, ws.Q);
@@ -130,9 +131,11 @@ public sealed class LlamaModel
             }
             b.AddRmsNorm(ws.X, ws.Delta, layer.FfnNorm, c.NormEps, ws.Xb, n);
 
-            // x += w2 · (silu(w1 · xb) ⊙ (w3 · xb)), fused with the next norm (the final norm after the last layer)
-            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.Gate, layer.W1), null, ws.Hb, n);
-            b.MatMul(ws.Xb, Weight(merged, l, LoraProjection.Up, layer.W3), null, ws.Hb2, n);
+            // x += w2 · (silu(w1 · xb) ⊙ (w3 · xb)), w1 and w3 in one pass, fused with the next norm (the final norm
+            // after the last layer)
+            b.MatMul(ws.Xb, n,
+                new(Weight(merged, l, LoraProjection.Gate, layer.W1), null, ws.Hb),
+                new(Weight(merged, l, LoraProjection.Up, layer.W3), null, ws.Hb2));
             if (batch.NumLoraSegments > 0)
             {
                 ApplyLora(batch, l, LoraProjection.Gate, ws.Xb, ws.Hb);

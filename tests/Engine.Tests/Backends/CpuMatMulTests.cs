@@ -5,9 +5,10 @@ namespace Engine.Tests.Backends;
 
 public sealed class CpuMatMulTests
 {
-    // Sizes sweep every tail: rows not a multiple of 4 or 16, k not a multiple of 8, tokens not a multiple of 3.
-    // Reference: double-precision dot products of the same (rounded) weights; k ≤ 41 float32 products of O(1)
-    // values lose at most ~1e-5, so 1e-4 is a safe bound that still catches any index error.
+    // Sizes sweep every tail: rows not a multiple of 4 or 16, k not a multiple of 16 (one Vector512) or below it,
+    // tokens below 4 (the GEMV path) and not a multiple of 4 (the GEMM tile). Reference: double-precision dot
+    // products of the same (rounded) weights; k ≤ 41 float32 products of O(1) values lose at most ~1e-5, so 1e-4
+    // is a safe bound that still catches any index error.
     [Theory]
     [InlineData(DType.F32)]
     [InlineData(DType.F16)]
@@ -18,9 +19,9 @@ public sealed class CpuMatMulTests
         using var backend = new CpuBackend(threads: 2);
         foreach (var n in new[] { 1, 3, 4, 5, 16, 17, 35 })
         {
-            foreach (var k in new[] { 1, 7, 8, 9, 16, 41 })
+            foreach (var k in new[] { 1, 7, 15, 16, 17, 33, 41 })
             {
-                foreach (var tokens in new[] { 1, 2, 3, 4, 7 })
+                foreach (var tokens in new[] { 1, 2, 3, 4, 5, 7, 9 })
                 {
                     var wValues = Enumerable.Range(0, n * k).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                     var weight = WeightTensor.FromFloats("w", wValues, [n, k], dtype);
@@ -48,6 +49,40 @@ public sealed class CpuMatMulTests
                         }
                     }
                 }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(DType.F32)]
+    [InlineData(DType.BF16)]
+    public void FusedTargets_AndBatchedTokens_GiveTheBitsOfSeparateSingleTokenRuns(DType dtype)
+    {
+        // q/k/v (and gate/up) run as one job, prefill rows through the GEMM tile and decode rows through the GEMV;
+        // every path sums an output in the same order, so all must agree exactly (greedy decoding and the prefix
+        // cache rely on a token's logits not depending on what shared its batch).
+        var random = new Random(9);
+        using var backend = new CpuBackend(threads: 2);
+        const int k = 50, tokens = 9;
+        var shapes = new[] { 35, 16, 3 };
+        var weights = shapes.Select(n => backend.LoadWeight(WeightTensor.FromFloats("w", [.. Enumerable.Range(0, n * k).Select(_ => (float)(random.NextDouble() * 2 - 1))], [n, k], dtype))).ToArray();
+        var bias = backend.LoadWeight(WeightTensor.FromFloats("b", [.. Enumerable.Range(0, 16).Select(i => (float)i)], [16]));
+        var x = backend.AllocateBuffer(tokens, k);
+        var xValues = Enumerable.Range(0, tokens * k).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        xValues.CopyTo(((CpuBuffer)x).Data, 0);
+        var fused = shapes.Select(n => backend.AllocateBuffer(tokens, n)).ToArray();
+
+        backend.MatMul(x, tokens, new(weights[0], null, fused[0]), new(weights[1], bias, fused[1]), new(weights[2], null, fused[2]));
+
+        var one = backend.AllocateBuffer(1, k);
+        for (var t = 0; t < tokens; t++)
+        {
+            xValues.AsSpan(t * k, k).CopyTo(((CpuBuffer)one).Data);
+            for (var m = 0; m < shapes.Length; m++)
+            {
+                var single = backend.AllocateBuffer(1, shapes[m]);
+                backend.MatMul(one, weights[m], m == 1 ? bias : null, single, 1);
+                Assert.Equal(((CpuBuffer)single).Data, ((CpuBuffer)fused[m]).Data.AsSpan(t * shapes[m], shapes[m]).ToArray());
             }
         }
     }

@@ -107,6 +107,36 @@ public sealed class LlamaModelTests
         }
     }
 
+    [Theory]
+    [InlineData("gqa-untied")]
+    [InlineData("gqa-head64")]
+    public void LongPrefill_GivesExactlyTheLogitsOfOneTokenAtATime_AndMatchesReference(string shape)
+    {
+        // 40 rows: past RowwiseOps.MinParallelRows (norms and SwiGLU split over the pool) and through the GEMM
+        // tile; every kernel sums a row the way the decode path does, so the bits must agree
+        var config = ModelShapes.Get(shape);
+        var weights = RandomWeights.Create(config, seed: 13);
+        var tokens = RandomTokens(config, 40, seed: 8);
+
+        using var prefill = new ModelHarness(config, weights);
+        var batched = prefill.Step((0, tokens))[0];
+        using var stepwise = new ModelHarness(config, weights);
+        float[] last = [];
+        foreach (var token in tokens)
+        {
+            last = stepwise.Step((0, [token]))[0];
+        }
+
+        Assert.Equal(last, batched);
+        var reference = new ReferenceLlama(config, weights);
+        double[] expected = [];
+        foreach (var token in tokens)
+        {
+            expected = reference.Step(token);   // every step (LINQ's Select(..).Last() would run only the last)
+        }
+        AssertClose(expected, batched, $"{shape} 40-token prefill");
+    }
+
     internal static int[] RandomTokens(ModelConfig config, int count, int seed)
     {
         var random = new Random(seed);

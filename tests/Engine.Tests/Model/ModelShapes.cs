@@ -36,8 +36,11 @@ internal static class ModelShapes
             RopeScaling = new RopeScaling { Type = "llama3", Factor = 8, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = 16 },
         },
         "linear-rope" => Base with { Name = name, RopeScaling = new RopeScaling { Type = "linear", Factor = 4 } },
+        // the CPU backend's register-resident attention kernels (AttentionHead<HeadDim64/128>)
+        "gqa-head64" => Base with { Name = name, NumHeads = 2, NumKvHeads = 1, HeadDim = 64, Dim = 64 },
+        "gqa-head128" => Base with { Name = name, NumHeads = 2, NumKvHeads = 1, HeadDim = 128, Dim = 96, TieWordEmbeddings = false },
         _ => throw new ArgumentException(name),
     };
 
-    public static TheoryData<string> Names => ["llama-tied", "gqa-untied", "mqa", "qwen2-bias", "qwen3-qknorm", "llama3-rope", "linear-rope"];
+    public static TheoryData<string> Names => ["llama-tied", "gqa-untied", "mqa", "qwen2-bias", "qwen3-qknorm", "llama3-rope", "linear-rope", "gqa-head64", "gqa-head128"];
 }

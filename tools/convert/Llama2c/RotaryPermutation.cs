@@ -12,7 +12,17 @@ public static class RotaryPermutation
     /// Permutes a row-major <c>[heads*headSize, cols]</c> matrix from llama2.c to HF row order.
     /// <paramref name="headSize"/> must be even.
     /// </summary>
-    public static void ToRotateHalf(ReadOnlySpan<float> source, Span<float> destination, int heads, int headSize, int cols)
+    public static void ToRotateHalf(ReadOnlySpan<float> source, Span<float> destination, int heads, int headSize, int cols) =>
+        Permute(source, destination, heads, headSize, cols, toRotateHalf: true);
+
+    /// <summary>
+    /// The inverse of <see cref="ToRotateHalf"/>: HF rotate-half row order back to interleaved pairs
+    /// (<c>row[h*hs + 2*i + r] = hf_row[h*hs + r*(hs/2) + i]</c>), the order llama.cpp's <c>llama</c> RoPE expects.
+    /// </summary>
+    public static void ToInterleaved(ReadOnlySpan<float> source, Span<float> destination, int heads, int headSize, int cols) =>
+        Permute(source, destination, heads, headSize, cols, toRotateHalf: false);
+
+    private static void Permute(ReadOnlySpan<float> source, Span<float> destination, int heads, int headSize, int cols, bool toRotateHalf)
     {
         if (headSize % 2 != 0)
         {
@@ -30,8 +40,9 @@ public static class RotaryPermutation
             {
                 for (var i = 0; i < half; i++)
                 {
-                    var from = (h * headSize) + (2 * i) + r;
-                    var to = (h * headSize) + (r * half) + i;
+                    var interleaved = (h * headSize) + (2 * i) + r;
+                    var rotateHalf = (h * headSize) + (r * half) + i;
+                    var (from, to) = toRotateHalf ? (interleaved, rotateHalf) : (rotateHalf, interleaved);
                     source.Slice(from * cols, cols).CopyTo(destination.Slice(to * cols, cols));
                 }
             }

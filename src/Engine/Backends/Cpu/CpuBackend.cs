@@ -4,7 +4,7 @@ using Engine.Model;
 namespace Engine.Backends.Cpu;
 
 /// <summary>
-/// The CPU backend: SIMD kernels (Vector256, TensorPrimitives) on a fixed <see cref="WorkerPool"/>; matmuls split
+/// The CPU backend: SIMD kernels (Vector512, TensorPrimitives) on a fixed <see cref="WorkerPool"/>; matmuls split
 /// over output rows, attention over (token, head). Weights stay in their checkpoint dtype; activations and the
 /// KV cache are float32. After the first step of the largest batch nothing is allocated.
 /// </summary>
@@ -19,7 +19,8 @@ public sealed unsafe class CpuBackend : IBackend
     private readonly LoraShrink _loraShrink = new();
     private readonly LoraExpand _loraExpand = new();
     private float[][] _scores = [];
-    private float[] _scratchRow = [];
+    private readonly RowwiseOps _rowwise = new();
+    private float[][] _scratchRows = [];
     private int[] _rowSeq = [];
     private float[] _rowLoraMultipliers = [];
 
@@ -56,7 +57,11 @@ public sealed unsafe class CpuBackend : IBackend
 
     public IDeviceBuffer AllocateBuffer(int maxRows, int cols)
     {
-        _scratchRow = _scratchRow.Length >= cols ? _scratchRow : new float[cols];
+        if (_scratchRows.Length == 0 || _scratchRows[0].Length < cols)
+        {
+            // one SwiGLU scratch row per worker, as wide as the widest buffer
+            _scratchRows = [.. Enumerable.Range(0, _pool.Threads).Select(_ => new float[cols])];
+        }
         return new CpuBuffer(maxRows, cols);
     }
 
@@ -113,23 +118,24 @@ public sealed unsafe class CpuBackend : IBackend
         }
     }
 
-    public void RmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
+    public void RmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows) =>
+        RunRows(_rowwise.PrepareNorm((CpuBuffer)x, null, ((CpuWeight)weight).Floats!, eps, (CpuBuffer)output, rows), rows);
+
+    public void AddRmsNorm(IDeviceBuffer x, IDeviceBuffer delta, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows) =>
+        RunRows(_rowwise.PrepareNorm((CpuBuffer)x, (CpuBuffer)delta, ((CpuWeight)weight).Floats!, eps, (CpuBuffer)output, rows), rows);
+
+    // a prefill's rows over the pool, a decode step's on this thread
+    private void RunRows(int chunks, int rows)
     {
-        var input = (CpuBuffer)x;
-        var result = (CpuBuffer)output;
-        var w = ((CpuWeight)weight).Floats!;
+        if (rows >= RowwiseOps.MinParallelRows)
+        {
+            _pool.Run(_rowwise, chunks);
+            return;
+        }
         for (var r = 0; r < rows; r++)
         {
-            Cpu.RmsNorm.Row(input.Row(r), w, eps, result.Row(r));
+            _rowwise.Row(r, 0);
         }
-    }
-
-    public void AddRmsNorm(IDeviceBuffer x, IDeviceBuffer delta, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
-    {
-        var residual = (CpuBuffer)x;
-        var d = (CpuBuffer)delta;
-        System.Numerics.Tensors.TensorPrimitives.Add(residual.Rows(rows), d.Rows(rows), residual.Rows(rows));
-        RmsNorm(x, weight, eps, output, rows);
     }
 
     public void HeadRmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, int rows)
@@ -144,31 +150,73 @@ public sealed unsafe class CpuBackend : IBackend
         }
     }
 
-    public void MatMul(IDeviceBuffer input, IDeviceWeight weight, IDeviceWeight? bias, IDeviceBuffer output, int rows)
+    public void MatMul(IDeviceBuffer input, IDeviceWeight weight, IDeviceWeight? bias, IDeviceBuffer output, int rows) =>
+        MatMul(input, rows, new MatMulTarget(weight, bias, output), default);
+
+    public void MatMul(IDeviceBuffer input, int rows, MatMulTarget first, MatMulTarget second, MatMulTarget third = default)
     {
         var x = (CpuBuffer)input;
-        var w = (CpuWeight)weight;
-        var y = (CpuBuffer)output;
+        var dtype = ((CpuWeight)first.Weight).DType;
+        if ((second.Weight is CpuWeight w1 && w1.DType != dtype) || (third.Weight is CpuWeight w2 && w2.DType != dtype))
+        {
+            // one job streams one dtype; mixed targets (a merged LoRA copy beside base weights) run one by one
+            MatMul(input, rows, first, default);
+            MatMul(input, rows, second, default);
+            if (third.Weight is not null)
+            {
+                MatMul(input, rows, third, default);
+            }
+            return;
+        }
+        switch (dtype)
+        {
+            case DType.F32:
+                Run(_matMulF32, x, rows, first, second, third);
+                break;
+            case DType.BF16:
+                Run(_matMulBf16, x, rows, first, second, third);
+                break;
+            default:
+                Run(_matMulF16, x, rows, first, second, third);
+                break;
+        }
+    }
+
+    private void Run<TLoader>(MatMul<TLoader> job, CpuBuffer x, int rows, in MatMulTarget a, in MatMulTarget b, in MatMulTarget c)
+        where TLoader : struct, IWeightLoader
+    {
+        fixed (float* px = x.Data, y0 = Check(x, rows, a), b0 = BiasOf(a), y1 = Check(x, rows, b), b1 = BiasOf(b), y2 = Check(x, rows, c), b2 = BiasOf(c))
+        {
+            job.Begin(px, x.Cols, rows);
+            var chunks = job.Add(((CpuWeight)a.Weight).Data, ((CpuWeight)a.Weight).Rows, y0, b0);
+            if (b.Weight is CpuWeight wb)
+            {
+                chunks = job.Add(wb.Data, wb.Rows, y1, b1);
+            }
+            if (c.Weight is CpuWeight wc)
+            {
+                chunks = job.Add(wc.Data, wc.Rows, y2, b2);
+            }
+            _pool.Run(job, chunks);
+        }
+    }
+
+    // the target's output array after checking its shapes against x; null for an absent target
+    private static float[]? Check(CpuBuffer x, int rows, in MatMulTarget target)
+    {
+        if (target.Weight is not CpuWeight w)
+        {
+            return null;
+        }
+        var y = (CpuBuffer)target.Output;
         if (x.Cols != w.Cols || y.Cols != w.Rows || rows > x.MaxRows || rows > y.MaxRows)
         {
             ThrowHelper.ShapeMismatch(w.Name, w.Rows, w.Cols, x.Cols, y.Cols);
         }
-        fixed (float* px = x.Data, py = y.Data, pb = ((CpuWeight?)bias)?.Floats)
-        {
-            switch (w.DType)
-            {
-                case DType.F32:
-                    _pool.Run(_matMulF32, _matMulF32.Prepare(w.Data, w.Rows, w.Cols, px, rows, py, pb));
-                    break;
-                case DType.BF16:
-                    _pool.Run(_matMulBf16, _matMulBf16.Prepare(w.Data, w.Rows, w.Cols, px, rows, py, pb));
-                    break;
-                default:
-                    _pool.Run(_matMulF16, _matMulF16.Prepare(w.Data, w.Rows, w.Cols, px, rows, py, pb));
-                    break;
-            }
-        }
+        return y.Data;
     }
+
+    private static float[]? BiasOf(in MatMulTarget target) => ((CpuWeight?)target.Bias)?.Floats;
 
     public void LoraShrink(IDeviceBuffer input, IDeviceWeight a, IDeviceBuffer shrunk, int rowStart, int rowEnd)
     {
@@ -244,15 +292,8 @@ public sealed unsafe class CpuBackend : IBackend
         _pool.Run(_attention, chunks);
     }
 
-    public void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows)
-    {
-        var g = (CpuBuffer)gate;
-        var u = (CpuBuffer)up;
-        for (var r = 0; r < rows; r++)
-        {
-            Cpu.SwiGlu.Row(g.Row(r), u.Row(r), _scratchRow);
-        }
-    }
+    public void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows) =>
+        RunRows(_rowwise.PrepareSwiGlu((CpuBuffer)gate, (CpuBuffer)up, rows, _scratchRows), rows);
 
     public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output)
     {

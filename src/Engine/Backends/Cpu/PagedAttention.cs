@@ -7,9 +7,9 @@ namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// Causal attention over the paged KV cache, one chunk per (row, query head): scores over positions 0..p read
-/// block by block through the sequence's block table, softmax, weighted sum of values. The q·k and v updates
-/// are inlined Vector256 loops (a call per key would cost more than the 64-wide dot itself); scores live in a
-/// per-worker scratch row.
+/// block by block through the sequence's block table, softmax, weighted sum of values. Head sizes 64 and 128 run
+/// <see cref="AttentionHead{THeadDim}"/> (q and the output in registers); others the inlined Vector256 loops below
+/// (a call per key would cost more than the 64-wide dot itself). Scores live in a per-worker scratch row.
 /// </summary>
 internal sealed unsafe class PagedAttention : IParallelJob
 {
@@ -60,6 +60,18 @@ internal sealed unsafe class PagedAttention : IParallelJob
 
         fixed (float* q = &_q[row * qDim + head * hd], keys = _keys, values = _values, output = &_out[row * qDim + head * hd], s = scores)
         {
+            if (hd == 64)
+            {
+                AttentionHead<HeadDim64>.Run(q, keys, values, _slotWidth, kvOffset, table, blockSize, position, _scale, s, output);
+                return;
+            }
+            if (hd == 128)
+            {
+                AttentionHead<HeadDim128>.Run(q, keys, values, _slotWidth, kvOffset, table, blockSize, position, _scale, s, output);
+                return;
+            }
+
+            // any other head size: the same steps with the output row accumulated in memory
             // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos, one block of the table at a time
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Engine.Backends.Cpu;
+using Engine.Execution;
+using Engine.Model;
+
+namespace Bench.CpuForward;
+
+/// <summary>
+/// Our side: the CPU backend running the checkpoint mapped from the HF directory (<see cref="ModelCheckpoint"/>,
+/// as <c>engine generate</c> loads it). Decode and prefill mirror <see cref="LlamaCppRunner"/> step for step.
+/// </summary>
+internal sealed class EngineRunner : IDisposable
+{
+    private const int BlockSize = 16;
+
+    private readonly ModelCheckpoint _checkpoint;
+    private readonly CpuBackend _backend;
+    private readonly LlamaModel _model;
+    private readonly Engine.Backends.IDeviceKvCache _cache;
+    private readonly ForwardBatch _batch;
+    private readonly int[] _blockTable;
+    private readonly float[] _logits;
+    private readonly int[] _oneToken = new int[1];
+
+    public EngineRunner(string directory, int threads, int maxTokens)
+    {
+        _checkpoint = ModelCheckpoint.Open(directory);
+        var config = _checkpoint.Config;
+        _backend = new CpuBackend(threads);
+        _model = new LlamaModel(config, LlamaWeights.Bind(config, _checkpoint.Weights), _backend, maxTokens, 1);
+        var maxBlocks = config.MaxContext / BlockSize;
+        _cache = _model.AllocateKvCache(maxBlocks, BlockSize);
+        _batch = new ForwardBatch(maxTokens, 1, maxBlocks, BlockSize);
+        _blockTable = [.. Enumerable.Range(0, maxBlocks)];
+        _logits = new float[config.VocabSize];
+    }
+
+    public ModelConfig Config => _checkpoint.Config;
+
+    /// <summary>Bytes allocated on the managed heap by the last <see cref="Decode"/>.</summary>
+    public long DecodeAllocatedBytes { get; private set; }
+
+    public double Decode(int tokens)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var start = Stopwatch.GetTimestamp();
+        _oneToken[0] = 1;
+        for (var pos = 0; pos < tokens; pos++)
+        {
+            _batch.Clear();
+            _batch.AddSequence(_oneToken, pos, _blockTable, computeLogits: true);
+            _model.Forward(_batch, _cache, _logits);
+            _oneToken[0] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_logits);
+        }
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        DecodeAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+        return seconds;
+    }
+
+    public double Prefill(int[] prompt)
+    {
+        var clock = Stopwatch.StartNew();
+        _batch.Clear();
+        _batch.AddSequence(prompt, 0, _blockTable, computeLogits: true);
+        _model.Forward(_batch, _cache, _logits);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    public void Dispose()
+    {
+        _backend.Dispose();
+        _checkpoint.Dispose();
+    }
+}
