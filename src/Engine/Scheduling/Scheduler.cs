@@ -243,7 +243,7 @@ public sealed class Scheduler
         }
         for (var i = 0; i < scheduled.Scheduled.Count; i++)
         {
-            if (scheduled.Scheduled[i].Request.BeamGroup is { IsReady: true } group && group.Root?.Status != RequestStatus.Finished)
+            if (scheduled.Scheduled[i].Request.BeamGroup is { IsReady: true } group && group.Root?.Error is null)
             {
                 AdvanceBeams(group, finished);
             }

@@ -66,17 +66,18 @@ public sealed class ReproducerTests
         await AssertHealthyAsync(server);
     }
 
+    // Kestrel refuses a NUL in the path while parsing the request line, before any middleware runs, and writes its own
+    // bodiless 400 on a closed connection: the server cannot give it the §4.1 body, but it must stay a 400 and harmless.
     [Fact]
-    public async Task ModelIdWithNul_GetsANotFoundBody()
+    public async Task ModelIdWithNul_IsA400_AndTheServerKeepsServing()
     {
         using var host = BuiltinEngine.Load();
         await using var server = await TestServer.StartAsync(host);
 
-        var (status, body) = await Api.GetAsync(server.Client, "/v1/models/aid%00");
+        var (status, _) = await Api.GetAsync(server.Client, "/v1/models/aid%00");
 
-        Assert.True((int)status is >= 400 and < 500);
-        Assert.Equal(JsonValueKind.Object, body.ValueKind);
-        Assert.Equal((int)status, body.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        await AssertHealthyAsync(server);
     }
 
     internal static async Task AssertHealthyAsync(TestServer server)
