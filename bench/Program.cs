@@ -7,6 +7,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["compile-time"] = ("C#-to-PTX compile time per kernel: cold, warm and cached", Bench.Kernels.CompileTime.Run),
     ["cpu-forward"] = ("CPU backend forward pass of a 110M Llama shape: prefill/decode tok/s, F32/BF16, 1-2 threads", Bench.CpuForward.CpuForwardBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
+    ["fuzz-soak"] = ("hostile fuzzed requests over every spec field against a running server: no 5xx, §4.1 errors, still healthy", Bench.Fuzz.FuzzSoakSuite.Run),
     ["generation-features"] = ("beam search and prompt logprobs cost beside best_of sampling, greedy and a plain prefill", Bench.Generation.GenerationFeaturesBench.Run),
     ["guided"] = ("guided decoding: vocabulary prep, constraint compile, per-step mask (json_object, schema, regex)", Bench.Guided.GuidedBench.Run),
     ["lora"] = ("LoRA decode tok/s of 8 sequences: base, merged, unmerged one adapter, unmerged mixed adapters; cost of one merge", Bench.Lora.LoraBench.Run),

@@ -107,12 +107,17 @@ public sealed class SamplerChain
         if (mirostat)
         {
             Mirostat.Truncate(logits, mirostatMu, ws);
-            return true;
+            return Probabilities.MakeFinite(ws.Probs);
         }
         var probs = ws.ProbabilitiesOf(logits);
         if (Skew.IsActive(p.Skew))
         {
             Skew.Apply(logits, probs, p.Skew, ws);
+            if (!Probabilities.MakeFinite(probs))
+            {
+                logits.Fill(float.NegativeInfinity);
+                return false;
+            }
             for (var i = 0; i < logits.Length; i++)
             {
                 logits[i] = probs[i] > 0f ? MathF.Log(probs[i]) : float.NegativeInfinity;

@@ -77,13 +77,17 @@ public sealed class RequestIsolationTests
     public async Task ExtremeButFiniteSamplerValues_GenerateInsteadOfFailing()
     {
         // repetition_penalty 1e-45 divides logits into +inf, smoothing_curve 1e38 multiplies them into NaN: both used
-        // to crash the categorical draw; saturated logits (samplers share the overflowed top) keep them valid requests.
+        // to crash the categorical draw; saturated logits and a finite final distribution keep them valid requests.
         using var engine = Create();
         SamplingParams[] extremes =
         [
             new() { Temperature = 1f, RepetitionPenalty = 1e-45f, IgnoreEos = true },
             new() { Temperature = 1f, SmoothingFactor = 1f, SmoothingCurve = 1e38f, IgnoreEos = true },
             new() { Temperature = 3e38f, IgnoreEos = true },
+            // skew bends the cumulative mass by e^skew: at 1e38 a cumulative sum rounded above 1 became +inf, and ranking
+            // the top logprobs of that distribution never ended (it hung the engine thread)
+            new() { Temperature = 1f, Skew = 1e38f, IgnoreEos = true, Logprobs = 3 },
+            new() { Temperature = 1f, MirostatMode = 2, MirostatTau = 3e38f, MirostatEta = 3e38f, IgnoreEos = true, Logprobs = 3 },
         ];
         foreach (var p in extremes)
         {
