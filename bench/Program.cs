@@ -8,6 +8,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["cpu-forward"] = ("CPU backend beside llama.cpp (LLamaSharp) on one 110M checkpoint: decode/prefill tok/s, ratios, memory roofline", Bench.CpuForward.CpuForwardBench.Run),
     ["cpu-kernels"] = ("BenchmarkDotNet micro-benchmarks of the CPU kernels: decode GEMV, fused q/k/v, prefill GEMM, RMSNorm, attention", Bench.CpuKernels.CpuKernelsBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
+    ["fuzz-soak"] = ("hostile fuzzed requests over every spec field against a running server: no 5xx, §4.1 errors, still healthy", Bench.Fuzz.FuzzSoakSuite.Run),
     ["generation-features"] = ("beam search and prompt logprobs cost beside best_of sampling, greedy and a plain prefill", Bench.Generation.GenerationFeaturesBench.Run),
     ["guided"] = ("guided decoding: vocabulary prep, constraint compile, per-step mask (json_object, schema, regex)", Bench.Guided.GuidedBench.Run),
     ["lora"] = ("LoRA decode tok/s of 8 sequences: base, merged, unmerged one adapter, unmerged mixed adapters; cost of one merge", Bench.Lora.LoraBench.Run),

@@ -109,16 +109,27 @@ public sealed class EngineCore : IDisposable
             _signal.Wait(10);
             return;
         }
-        var result = _runner.Execute(scheduled);
         _finished.Clear();
-        _scheduler.Update(scheduled, result, _finished);
+        ModelRunnerOutput result;
+        try
+        {
+            result = _runner.Execute(scheduled);
+            _scheduler.Update(scheduled, result, _finished);
+        }
+#pragma warning disable CA1031 // the forward (or the bookkeeping) of this step failed: its requests end, the engine goes on
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            FailStep(scheduled, e);
+            return;
+        }
 
         var sampled = result.SampledTokenIds;
         var logprobs = result.Logprobs;
         for (var i = 0; i < scheduled.Scheduled.Count; i++)
         {
             var request = scheduled.Scheduled[i].Request;
-            if (sampled[i] != ModelRunnerOutput.NotSampled && _sinks.TryGetValue(request.Id, out var sink))
+            if (sampled[i] is not (ModelRunnerOutput.NotSampled or ModelRunnerOutput.Failed) && _sinks.TryGetValue(request.Id, out var sink))
             {
                 sink.TryWrite(Output(request, sampled[i], logprobs[i]));
             }
@@ -127,7 +138,30 @@ public sealed class EngineCore : IDisposable
         {
             if (_sinks.Remove(request.Id, out var sink))
             {
-                sink.TryComplete();
+                // a request that failed alone ends its channel with its error; the others simply complete
+                sink.TryComplete(request.Error);
+            }
+        }
+        PublishStats();
+    }
+
+    // Only the requests this step ran are failed (a failed forward leaves their KV state unknown); the waiting ones and
+    // the engine stay. A beam search fails as a whole, through its root.
+    private void FailStep(SchedulerOutput scheduled, Exception error)
+    {
+        // requests Update already finished normally (before it threw) stay in _finished and complete normally
+        foreach (var (request, _) in scheduled.Scheduled)
+        {
+            if (request.Status != RequestStatus.Finished || request.BeamGroup is not null)
+            {
+                _scheduler.Fail(request, error, _finished);
+            }
+        }
+        foreach (var request in _finished)
+        {
+            if (_sinks.Remove(request.Id, out var sink))
+            {
+                sink.TryComplete(request.Error);
             }
         }
         PublishStats();

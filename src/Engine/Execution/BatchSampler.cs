@@ -83,7 +83,16 @@ public sealed class BatchSampler : IParallelJob, IDisposable
             if (request.BeamGroup is { } beams)
             {
                 // a beam's next token is chosen by its group over all beams, so here it only records candidates
-                beams.SetCandidates(request, logits.AsSpan(row * _vocab, _vocab));
+                try
+                {
+                    beams.SetCandidates(request, logits.AsSpan(row * _vocab, _vocab));
+                }
+#pragma warning disable CA1031 // one request's failure is recorded for it alone; the batch goes on
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    output.Fail(i, e);
+                }
                 continue;
             }
             _work[count++] = i;
@@ -129,16 +138,27 @@ public sealed class BatchSampler : IParallelJob, IDisposable
         }
     }
 
-    // the seed, choice and step fix the draw, so the workspace (the worker's own) does not change the result
+    // The seed, choice and step fix the draw, so the workspace (the worker's own) does not change the result. A throw
+    // (a sampler or guided step meeting a value validation let through) fails this sequence only: its entry is marked
+    // Failed and the scheduler finishes it with the error, while every other sequence of the step keeps its token.
     private void SampleOne(int k, int worker)
     {
         var i = _work[k];
-        var request = _scheduled![i].Request;
-        var logits = _logits.AsSpan((_logitRowOf[i] - _firstRow) * _vocab, _vocab);
-        var sample = request.Sampler.SampleWithLogprobs(logits, request.PromptTokenIds, request.OutputTokenIds, request.TopLogprobs,
-            _workspaces[worker]);
-        request.TopCount = sample.TopCount;
-        _output!.Set(i, sample.TokenId == SequenceSampler.NoToken ? ModelRunnerOutput.NoTokenLeft : sample.TokenId, sample.Logprob);
+        try
+        {
+            var request = _scheduled![i].Request;
+            var logits = _logits.AsSpan((_logitRowOf[i] - _firstRow) * _vocab, _vocab);
+            var sample = request.Sampler.SampleWithLogprobs(logits, request.PromptTokenIds, request.OutputTokenIds, request.TopLogprobs,
+                _workspaces[worker]);
+            request.TopCount = sample.TopCount;
+            _output!.Set(i, sample.TokenId == SequenceSampler.NoToken ? ModelRunnerOutput.NoTokenLeft : sample.TokenId, sample.Logprob);
+        }
+#pragma warning disable CA1031 // see above: recorded for the one sequence, never rethrown into the step
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _output!.Fail(i, e);
+        }
     }
 
     public void Dispose()

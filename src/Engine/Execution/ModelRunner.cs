@@ -107,7 +107,16 @@ public sealed class ModelRunner
             {
                 if (_promptRowOf[i] >= 0)
                 {
-                    ReportPromptLogprobs(requests[i].Request, requests[i].NumTokens, _promptRowOf[i], first, count);
+                    try
+                    {
+                        ReportPromptLogprobs(requests[i].Request, requests[i].NumTokens, _promptRowOf[i], first, count);
+                    }
+#pragma warning disable CA1031 // fails this request alone (see BatchSampler); the forward and the other rows are fine
+                    catch (Exception e)
+#pragma warning restore CA1031
+                    {
+                        _output.Fail(i, e);
+                    }
                 }
             }
             _sampler.Sample(requests, _logitRowOf, first, count, _logits, _output);

@@ -15,9 +15,17 @@ internal sealed class GbnfParser
     /// <summary>Upper bound on {m,n} counts, so a typo cannot expand into millions of rules.</summary>
     public const int MaxRepeat = 1000;
 
+    /// <summary>
+    /// Deepest nesting of parentheses accepted. The parser recurses once per level, so without a bound a client's
+    /// <c>((((…))))</c> overflows the thread's stack and takes the process down; real grammars nest a few levels, and
+    /// the regex translator's output (at most <see cref="RegexToGbnf.MaxNesting"/> groups, each wrapped at most twice) fits.
+    /// </summary>
+    public const int MaxNesting = 256;
+
     private readonly string _text;
     private readonly GrammarBuilder _builder;
     private int _pos;
+    private int _depth;
 
     private GbnfParser(string text, GrammarBuilder builder)
     {
@@ -234,10 +242,15 @@ internal sealed class GbnfParser
                 return [_builder.Chars(CharSet.From([(0, CharSet.MaxCodePoint)]))];
             case '(':
             {
+                if (++_depth > MaxNesting)
+                {
+                    throw Error(start, $"parentheses nested deeper than {MaxNesting} levels");
+                }
                 _pos++;
                 SkipSpace(newlines: true);
                 var group = _builder.FreshRule(ruleName);
                 _builder.Define(group, ParseAlternatives(ruleName, nested: true));
+                _depth--;
                 SkipSpace(newlines: true);
                 if (_pos >= _text.Length || _text[_pos] != ')')
                 {
@@ -296,7 +309,10 @@ internal sealed class GbnfParser
         var start = _pos;
         if (_text[_pos] != '\\')
         {
-            var rune = Rune.GetRuneAt(_text, _pos);
+            if (!Rune.TryGetRuneAt(_text, _pos, out var rune))
+            {
+                throw Error(start, "a lone UTF-16 surrogate is not a character");
+            }
             _pos += rune.Utf16SequenceLength;
             return rune.Value;
         }

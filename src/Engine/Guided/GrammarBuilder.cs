@@ -135,19 +135,7 @@ internal sealed class GrammarBuilder
     private void CheckLeftRecursion()
     {
         var count = _names.Count;
-        // nullable rules: fixpoint over "some alternative is all nullable rule refs"
-        var nullable = new bool[count];
-        for (var changed = true; changed;)
-        {
-            changed = false;
-            for (var r = 0; r < count; r++)
-            {
-                if (!nullable[r] && _bodies[r]!.Any(alt => alt.All(s => s.IsRule && nullable[s.Value])))
-                {
-                    nullable[r] = changed = true;
-                }
-            }
-        }
+        var nullable = NullableRules();
         // r → s when s can be expanded at r's left edge without consuming a code point
         var edges = new List<int>[count];
         for (var r = 0; r < count; r++)
@@ -169,33 +157,104 @@ internal sealed class GrammarBuilder
                 }
             }
         }
+        // depth-first with an explicit stack (rule, next edge): a client's chain of thousands of rules must not
+        // overflow the call stack
         var state = new byte[count]; // 0 unseen, 1 on the path, 2 done
         var path = new List<int>();
+        var nextEdge = new List<int>();
+        for (var root = 0; root < count; root++)
+        {
+            if (state[root] != 0)
+            {
+                continue;
+            }
+            state[root] = 1;
+            path.Add(root);
+            nextEdge.Add(0);
+            while (path.Count > 0)
+            {
+                var r = path[^1];
+                var e = nextEdge[^1];
+                if (e == edges[r].Count)
+                {
+                    state[r] = 2;
+                    path.RemoveAt(path.Count - 1);
+                    nextEdge.RemoveAt(nextEdge.Count - 1);
+                    continue;
+                }
+                nextEdge[^1] = e + 1;
+                var s = edges[r][e];
+                if (state[s] == 1)
+                {
+                    var cycle = path.Skip(path.IndexOf(s)).Append(s).Select(i => _names[i]);
+                    throw new GrammarException(
+                        $"Rule '{_names[s]}' is left-recursive ({string.Join(" → ", cycle)}): it can reach itself without consuming input. Rewrite it right-recursively or with repetition.");
+                }
+                if (state[s] == 0)
+                {
+                    state[s] = 1;
+                    path.Add(s);
+                    nextEdge.Add(0);
+                }
+            }
+        }
+    }
+
+    // Rules that can match the empty string: an alternative is nullable once every symbol in it is a nullable rule.
+    // A worklist counts each alternative's symbols not yet known nullable, so a long chain of rules costs linear
+    // time (a fixpoint over all rules per round would be quadratic).
+    private bool[] NullableRules()
+    {
+        var count = _names.Count;
+        var nullable = new bool[count];
+        var pending = new List<int[]>(count);
+        var uses = new List<(int Rule, int Alt)>?[count];
+        var ready = new Stack<int>();
         for (var r = 0; r < count; r++)
         {
-            Visit(r);
+            var alts = _bodies[r]!;
+            var left = new int[alts.Count];
+            for (var a = 0; a < alts.Count; a++)
+            {
+                foreach (var s in alts[a])
+                {
+                    if (!s.IsRule)
+                    {
+                        left[a] = -1; // holds a character: never nullable
+                        break;
+                    }
+                    left[a]++;
+                }
+            }
+            pending.Add(left);
+            for (var a = 0; a < alts.Count; a++)
+            {
+                if (left[a] <= 0)
+                {
+                    continue;
+                }
+                foreach (var s in alts[a])
+                {
+                    (uses[s.Value] ??= []).Add((r, a));
+                }
+            }
+            if (Array.IndexOf(left, 0) >= 0)
+            {
+                nullable[r] = true;
+                ready.Push(r);
+            }
         }
-
-        void Visit(int r)
+        while (ready.TryPop(out var s))
         {
-            if (state[r] == 2)
+            foreach (var (r, a) in uses[s] ?? [])
             {
-                return;
+                if (--pending[r][a] == 0 && !nullable[r])
+                {
+                    nullable[r] = true;
+                    ready.Push(r);
+                }
             }
-            if (state[r] == 1)
-            {
-                var cycle = path.Skip(path.IndexOf(r)).Append(r).Select(i => _names[i]);
-                throw new GrammarException(
-                    $"Rule '{_names[r]}' is left-recursive ({string.Join(" → ", cycle)}): it can reach itself without consuming input. Rewrite it right-recursively or with repetition.");
-            }
-            state[r] = 1;
-            path.Add(r);
-            foreach (var s in edges[r])
-            {
-                Visit(s);
-            }
-            path.RemoveAt(path.Count - 1);
-            state[r] = 2;
         }
+        return nullable;
     }
 }

@@ -23,6 +23,9 @@ internal sealed partial class GrammarMatcher
     /// <summary>Most stacks one state may hold; an ambiguous grammar that exceeds it makes the state dead.</summary>
     public const int MaxStacks = 4096;
 
+    /// <summary>Most rule expansions one set may take (an ambiguous grammar can fan out exponentially before any character).</summary>
+    public const int MaxExpansions = 1 << 20;
+
     private readonly Grammar _g;
     private readonly StackArena _arena = new();
     private readonly MaskMemo _memo = new();
@@ -30,6 +33,8 @@ internal sealed partial class GrammarMatcher
     private int[] _key = new int[8];
     private int[] _set = new int[64];
     private int[] _seen = new int[256];
+    private int[] _work = new int[64];
+    private int _expansions;
     private int _stamp;
     private int _acceptStamp;
     private int _outCount;
@@ -221,54 +226,90 @@ internal sealed partial class GrammarMatcher
     {
         _outStart = outStart;
         _outCount = 0;
+        _expansions = 0;
         _stamp++;
     }
 
     private int EndSet() => _outCount;
 
-    /// <summary>Adds to the output set every stack reachable from position <paramref name="pos"/> under <paramref name="parent"/> without consuming.</summary>
+    /// <summary>
+    /// Adds to the output set every stack reachable from position <paramref name="pos"/> under <paramref name="parent"/>
+    /// without consuming. Depth-first over an explicit work stack, not the call stack: a chain of rules that each start
+    /// with the next (a client can send thousands) would otherwise overflow the thread's stack. Expansions are capped at
+    /// <see cref="MaxExpansions"/> per set; past that the set counts as dead, like an arena overflow.
+    /// </summary>
     private void Expand(int pos, int parent)
     {
         var kind = _g.Kind;
-        while (true)
+        var top = 0;
+        Push(ref top, pos, parent);
+        while (top > 0)
         {
-            switch (kind[pos])
+            top -= 2;
+            pos = _work[top];
+            parent = _work[top + 1];
+            if (++_expansions > MaxExpansions)
             {
-                case Grammar.End:
-                    if (parent < 0)
-                    {
-                        Emit(Accept);
-                        return;
-                    }
-                    // the rule ended: resume the caller where its parent node points
-                    pos = _arena.Pos(parent);
-                    parent = _arena.Parent(parent);
-                    continue;
-                case Grammar.Char:
+                _arena.Overflowed = true;
+                return;
+            }
+            var done = false;
+            while (!done)
+            {
+                switch (kind[pos])
                 {
-                    var node = _arena.Intern(pos, parent);
-                    if (node >= 0)
+                    case Grammar.End:
+                        if (parent < 0)
+                        {
+                            Emit(Accept);
+                            done = true;
+                            break;
+                        }
+                        // the rule ended: resume the caller where its parent node points
+                        pos = _arena.Pos(parent);
+                        parent = _arena.Parent(parent);
+                        break;
+                    case Grammar.Char:
                     {
-                        Emit(node);
+                        var node = _arena.Intern(pos, parent);
+                        if (node >= 0)
+                        {
+                            Emit(node);
+                        }
+                        done = true;
+                        break;
                     }
-                    return;
-                }
-                default:
-                {
-                    // tail call: when the reference ends its alternative, the callee returns straight to our parent
-                    var caller = kind[pos + 1] == Grammar.End ? parent : _arena.Intern(pos + 1, parent);
-                    if (caller < -1 || (caller == -1 && kind[pos + 1] != Grammar.End))
+                    default:
                     {
-                        return; // arena overflow
+                        // tail call: when the reference ends its alternative, the callee returns straight to our parent
+                        var caller = kind[pos + 1] == Grammar.End ? parent : _arena.Intern(pos + 1, parent);
+                        done = true;
+                        if (caller < -1 || (caller == -1 && kind[pos + 1] != Grammar.End))
+                        {
+                            break; // arena overflow
+                        }
+                        // pushed last to first, so they are expanded first to last, as the recursive form did
+                        var alts = _g.Alternatives[_g.Value[pos]];
+                        for (var a = alts.Length - 1; a >= 0; a--)
+                        {
+                            Push(ref top, alts[a], caller);
+                        }
+                        break;
                     }
-                    foreach (var alt in _g.Alternatives[_g.Value[pos]])
-                    {
-                        Expand(alt, caller);
-                    }
-                    return;
                 }
             }
         }
+    }
+
+    private void Push(ref int top, int pos, int parent)
+    {
+        if (top + 2 > _work.Length)
+        {
+            Array.Resize(ref _work, _work.Length * 2);
+        }
+        _work[top] = pos;
+        _work[top + 1] = parent;
+        top += 2;
     }
 
     private void Emit(int node)

@@ -18,9 +18,17 @@ internal sealed class RegexToGbnf
     private static readonly CharSet Space = CharSet.From([(' ', ' '), ('\t', '\r')]);
     private static readonly CharSet AnyButNewline = CharSet.From([('\n', '\n')], negated: true);
 
+    /// <summary>
+    /// Deepest nesting of groups accepted: the parser recurses once per level, so an unbounded <c>((((a))))</c> from a
+    /// client would overflow the stack and take the process down. Each group becomes at most three GBNF parentheses
+    /// (its own, an alternation's and a quantifier's), which keeps the translation within <see cref="GbnfParser.MaxNesting"/>.
+    /// </summary>
+    public const int MaxNesting = GbnfParser.MaxNesting / 3 - 1;
+
     private readonly string _p;
     private readonly CharSet? _allowed;
     private int _pos;
+    private int _depth;
 
     private RegexToGbnf(string pattern, CharSet? allowed)
     {
@@ -194,12 +202,17 @@ internal sealed class RegexToGbnf
         {
             case '(':
             {
+                if (++_depth > MaxNesting)
+                {
+                    throw Error(start, $"groups nested deeper than {MaxNesting} levels");
+                }
                 _pos++;
                 if (_pos < _p.Length && _p[_pos] == '?')
                 {
                     ParseGroupPrefix(start);
                 }
                 var inner = ParseAlternation(topLevel: false);
+                _depth--;
                 if (_pos >= _p.Length || _p[_pos] != ')')
                 {
                     throw Error(start, "unclosed '('");
@@ -221,7 +234,7 @@ internal sealed class RegexToGbnf
             }
             default:
             {
-                var rune = Rune.GetRuneAt(_p, _pos);
+                var rune = RuneAt(_pos);
                 _pos += rune.Utf16SequenceLength;
                 return (Chars(CharSet.Single(rune.Value), start), false);
             }
@@ -342,7 +355,7 @@ internal sealed class RegexToGbnf
             multi = set;
             return -1;
         }
-        var rune = Rune.GetRuneAt(_p, _pos);
+        var rune = RuneAt(_pos);
         _pos += rune.Utf16SequenceLength;
         return rune.Value;
     }
@@ -395,10 +408,19 @@ internal sealed class RegexToGbnf
         {
             throw Error(start, $"expected {digits} hex digits after '{_p[start..(start + 2)]}'");
         }
+        if (v is >= 0xD800 and <= 0xDFFF)
+        {
+            // a surrogate code point has no UTF-8 form, so no output could ever match it
+            throw Error(start, $"'\\u{v:X4}' is a UTF-16 surrogate, not a character");
+        }
         _pos += digits;
         return v;
     }
 
+    private Rune RuneAt(int at) =>
+        Rune.TryGetRuneAt(_p, at, out var rune) ? rune : throw Error(at, "a lone UTF-16 surrogate is not a character");
+
+    // the pattern is quoted only up to a length: a client's 40,000-character pattern must not become the error body
     private GrammarException Error(int at, string what) =>
-        new($"Unsupported or invalid regex at offset {at} of '{_p}': {what}.");
+        new($"Unsupported or invalid regex at offset {at} of '{(_p.Length <= 80 ? _p : string.Concat(_p.AsSpan(0, 80), "…"))}': {what}.");
 }

@@ -49,5 +49,6 @@ internal static class DescendingOrder
         AppendBand(logits, values, float.NegativeInfinity, float.PositiveInfinity, keys, 0, scratch);
 
     /// <summary>Next lower band bound for probabilities: a factor 2^−8 per band, then everything.</summary>
-    public static float NextProbabilityBound(float lo) => lo > 1e-30f ? lo * (1f / 256f) : float.NegativeInfinity;
+    /// <remarks>A non-finite bound ends the bands at once (a walk would otherwise never get below +∞).</remarks>
+    public static float NextProbabilityBound(float lo) => lo > 1e-30f && float.IsFinite(lo) ? lo * (1f / 256f) : float.NegativeInfinity;
 }

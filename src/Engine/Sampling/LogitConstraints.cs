@@ -11,6 +11,21 @@ internal static class LogitConstraints
 {
     public static void Sanitise(Span<float> logits, int tokenizerVocabSize)
     {
+        Saturate(logits);
+        if (tokenizerVocabSize < logits.Length)
+        {
+            logits[tokenizerVocabSize..].Fill(float.NegativeInfinity);
+        }
+    }
+
+    /// <summary>
+    /// NaN → −∞ (removed), +∞ → float.MaxValue. Run on the model's row and again after every stage that does
+    /// arithmetic on logits (bias, penalties, DRY, temperature, smoothing): extreme but finite parameters
+    /// (repetition_penalty 1e−45, smoothing_curve 1e38) overflow there, and an infinity or NaN reaching the softmax
+    /// would poison the whole distribution. Saturated, the overflowed tokens simply share the top of it.
+    /// </summary>
+    public static void Saturate(Span<float> logits)
+    {
         var negInf = new Vector<float>(float.NegativeInfinity);
         var max = new Vector<float>(float.MaxValue);
         var i = 0;
@@ -24,10 +39,6 @@ internal static class LogitConstraints
         {
             var l = logits[i];
             logits[i] = float.IsNaN(l) ? float.NegativeInfinity : Math.Min(l, float.MaxValue);
-        }
-        if (tokenizerVocabSize < logits.Length)
-        {
-            logits[tokenizerVocabSize..].Fill(float.NegativeInfinity);
         }
     }
 

@@ -21,6 +21,36 @@ internal static class Probabilities
         TensorPrimitives.Divide(probs, sum, probs);
     }
 
+    /// <summary>
+    /// Makes a final distribution safe to draw from and rank: a stage fed extreme but finite parameters (skew, Mirostat's
+    /// q) can still overflow to +∞ or NaN, and one such entry would hang or break every walk over the order. When
+    /// Σp is finite nothing changes (one vectorised pass); otherwise the +∞ entries share the mass equally (as
+    /// saturated logits do), else the NaN entries count as removed, and the rest is renormalised. Returns false when
+    /// no mass is left (then every entry is 0).
+    /// </summary>
+    public static bool MakeFinite(Span<float> probs)
+    {
+        var sum = TensorPrimitives.Sum(probs);
+        if (float.IsFinite(sum))
+        {
+            return true;
+        }
+        var infinite = probs.IndexOf(float.PositiveInfinity) >= 0;
+        for (var i = 0; i < probs.Length; i++)
+        {
+            var p = probs[i];
+            probs[i] = infinite ? (float.IsPositiveInfinity(p) ? 1f : 0f) : (float.IsNaN(p) || p < 0f ? 0f : p);
+        }
+        sum = TensorPrimitives.Sum(probs);
+        if (!(sum > 0f) || !float.IsFinite(sum))
+        {
+            probs.Clear();
+            return false;
+        }
+        TensorPrimitives.Divide(probs, sum, probs);
+        return true;
+    }
+
     /// <summary>Number of alive tokens (finite logits).</summary>
     public static int AliveCount(ReadOnlySpan<float> logits)
     {

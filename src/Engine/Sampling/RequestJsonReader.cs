@@ -104,8 +104,23 @@ internal readonly struct RequestJsonReader(JsonElement body)
         return list;
     }
 
-    public static float AsFloat(string name, JsonElement v) =>
-        v.ValueKind == JsonValueKind.Number ? (float)v.GetDouble() : throw WrongType(name, "a number", v);
+    /// <summary>
+    /// A number that is finite as float32, the width the samplers compute in: <c>1e400</c> (beyond double) and
+    /// <c>1e39</c> (beyond float) would otherwise become +∞ and slip past every "at least" range check.
+    /// </summary>
+    public static float AsFloat(string name, JsonElement v)
+    {
+        if (v.ValueKind != JsonValueKind.Number)
+        {
+            throw WrongType(name, "a number", v);
+        }
+        if (!v.TryGetDouble(out var d) || !float.IsFinite((float)d))
+        {
+            throw new SamplingParamsException(name,
+                string.Create(CultureInfo.InvariantCulture, $"{name} must be a finite number within ±{float.MaxValue}, got {v.GetRawText()}."));
+        }
+        return (float)d;
+    }
 
     public static long AsLong(string name, JsonElement v)
     {
@@ -118,8 +133,7 @@ internal readonly struct RequestJsonReader(JsonElement body)
             return l;
         }
         // 1.0 is accepted as 1 (api.md §1); 1.5 or a value beyond int64 is not.
-        var d = v.GetDouble();
-        if (d == Math.Floor(d) && d >= long.MinValue && d < 9.2233720368547758E18)
+        if (v.TryGetDouble(out var d) && d == Math.Floor(d) && d >= long.MinValue && d < 9.2233720368547758E18)
         {
             return (long)d;
         }

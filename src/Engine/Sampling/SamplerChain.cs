@@ -79,6 +79,10 @@ public sealed class SamplerChain
             LogitConstraints.KeepOnly(logits, _allowed, ws.Scratch);
         }
         LogitConstraints.AddBias(logits, _biasIds, _biasValues);
+        if (_biasIds.Length > 0)
+        {
+            LogitConstraints.Saturate(logits);
+        }
         LogitConstraints.BanWords(logits, _badWords, output);
         if (output.Length < p.MinTokens)
         {
@@ -103,12 +107,17 @@ public sealed class SamplerChain
         if (mirostat)
         {
             Mirostat.Truncate(logits, mirostatMu, ws);
-            return true;
+            return Probabilities.MakeFinite(ws.Probs);
         }
         var probs = ws.ProbabilitiesOf(logits);
         if (Skew.IsActive(p.Skew))
         {
             Skew.Apply(logits, probs, p.Skew, ws);
+            if (!Probabilities.MakeFinite(probs))
+            {
+                logits.Fill(float.NegativeInfinity);
+                return false;
+            }
             for (var i = 0; i < logits.Length; i++)
             {
                 logits[i] = probs[i] > 0f ? MathF.Log(probs[i]) : float.NegativeInfinity;
@@ -126,10 +135,12 @@ public sealed class SamplerChain
         {
             case SamplerId.Dry when Dry.IsActive(p):
                 Dry.Apply(logits, prompt, output, p, _breakers, ws.Counts);
+                LogitConstraints.Saturate(logits);
                 ws.ProbsValid = false;
                 break;
             case SamplerId.Penalties when RepetitionPenalties.IsActive(p):
                 RepetitionPenalties.Apply(logits, prompt, output, p, ws);
+                LogitConstraints.Saturate(logits);
                 ws.ProbsValid = false;
                 break;
             case SamplerId.NoRepeatNgram when p.NoRepeatNgramSize > 0:
@@ -138,6 +149,7 @@ public sealed class SamplerChain
                 break;
             case SamplerId.Temperature when Temperature.IsActive(p):
                 Temperature.Apply(logits, p, ws);
+                LogitConstraints.Saturate(logits);
                 break;
             case SamplerId.TopNSigma when TopNSigma.IsActive(p):
                 TopNSigma.Apply(logits, p.Nsigma, ws);
@@ -172,6 +184,7 @@ public sealed class SamplerChain
                 break;
             case SamplerId.Quadratic when QuadraticSmoothing.IsActive(p.SmoothingFactor):
                 QuadraticSmoothing.Apply(logits, p.SmoothingFactor, p.SmoothingCurve, ws);
+                LogitConstraints.Saturate(logits);
                 break;
             case SamplerId.Xtc when Xtc.IsActive(p):
                 Xtc.Apply(logits, p.XtcThreshold, p.XtcProbability,

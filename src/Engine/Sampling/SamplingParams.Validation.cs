@@ -79,9 +79,16 @@ public sealed partial record SamplingParams
         {
             throw new SamplingParamsException("best_of", $"best_of must be greater than or equal to n={N}, got {BestOf}.");
         }
+        // best_of sequences are allocated and run up front: its real bound is the same as n's
+        Check("best_of", BestOf <= limits.MaxN, $"at most {limits.MaxN}", BestOf);
         if (Seeds.Count > 0 && Seeds.Count != N)
         {
             throw new SamplingParamsException("seed", $"A list of seeds must have one seed per choice (n={N}), got {Seeds.Count}.");
+        }
+        if (Seeds.Count > 0 && BestOf > N && !UseBeamSearch)
+        {
+            // one seed per returned choice (api.md §12.2) leaves the best_of − n extra candidates without one
+            throw new SamplingParamsException("seed", $"A list of seeds requires best_of = n (one seed per sequence), got best_of={BestOf}, n={N}.");
         }
         if (UseBeamSearch)
         {

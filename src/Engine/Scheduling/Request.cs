@@ -94,6 +94,9 @@ public sealed class Request
 
     public FinishReason? FinishReason { get; internal set; }
 
+    /// <summary>Why the request failed on the engine thread (it finished with <see cref="Scheduling.FinishReason.Abort"/>), else null.</summary>
+    public RequestFailedException? Error { get; internal set; }
+
     /// <summary>How the request finished at token level (stop token id, whether the last token's text is kept).</summary>
     public StopDecision Decision { get; internal set; } = StopDecision.Continue;
 

@@ -212,6 +212,11 @@ public sealed class Scheduler
             {
                 continue;
             }
+            if (token == ModelRunnerOutput.Failed)
+            {
+                Fail(request, result.ErrorOf(i)!, finished);
+                continue;
+            }
             if (token == ModelRunnerOutput.NoTokenLeft)
             {
                 request.Decision = new StopDecision(StopKind.Eos, null, false);
@@ -238,11 +243,32 @@ public sealed class Scheduler
         }
         for (var i = 0; i < scheduled.Scheduled.Count; i++)
         {
-            if (scheduled.Scheduled[i].Request.BeamGroup is { IsReady: true } group)
+            if (scheduled.Scheduled[i].Request.BeamGroup is { IsReady: true } group && group.Root?.Error is null)
             {
                 AdvanceBeams(group, finished);
             }
         }
+    }
+
+    /// <summary>
+    /// Finishes <paramref name="request"/> (for a beam: its whole search, named by the root) with
+    /// <see cref="FinishReason.Abort"/> and <see cref="Request.Error"/> set, frees its blocks and adds it to
+    /// <paramref name="finished"/>. Used when processing that one request threw; nothing else in the batch changes.
+    /// </summary>
+    public void Fail(Request request, Exception error, List<Request> finished)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(finished);
+        var target = request.BeamGroup?.Root ?? request;
+        if (target.Error is not null)
+        {
+            return; // another beam of the same search already failed it
+        }
+        target.Error = error as RequestFailedException ?? new RequestFailedException(target.Id, error);
+        Abort(target.Id);
+        target.Status = RequestStatus.Finished;
+        target.FinishReason = FinishReason.Abort;
+        finished.Add(target);
     }
 
     // One beam search step: fork the chosen children from their parents (sharing their KV blocks, so only the

@@ -36,9 +36,18 @@ public static class ServeCommand
         toolCallParser.AcceptOnlyFromAmong([.. Tools.ToolCallParsers.Names]);
         var noPrefixCaching = new Option<bool>("--no-prefix-caching") { Description = "Compute every prompt in full instead of reusing cached KV blocks of shared prefixes." };
         var keepAlive = new Option<double>("--sse-keep-alive") { Description = "Seconds of silence after which a stream gets a ': keep-alive' comment (0: never).", DefaultValueFactory = _ => 15 };
+        var defaults = new ServerOptions();
+        var maxN = PositiveOption("--max-n", "Upper bound of n and best_of.", defaults.MaxN);
+        var maxPrompts = PositiveOption("--max-prompts", "Most prompts in one completions request.", defaults.MaxPromptsPerRequest);
+        var maxSeqsPerRequest = PositiveOption("--max-seqs-per-request", "Most sequences one request may add: prompts × max(n, best_of).", defaults.MaxSequencesPerRequest);
+        var maxQueued = PositiveOption("--max-queued-seqs", "Most sequences queued or running; past it requests get 503 with Retry-After.", defaults.MaxQueuedSequences);
+        var maxGuided = PositiveOption("--max-guided-chars", "Longest guided constraint (guided_*, response_format) in characters.", defaults.MaxGuidedChars);
+        var maxConnections = PositiveOption("--max-connections", "Most open client connections.", (int)defaults.MaxConcurrentConnections);
+        var idleTimeout = PositiveOption("--idle-timeout", "Seconds an idle keep-alive connection is held.", (int)defaults.IdleConnectionTimeout.TotalSeconds);
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
         {
             models, host, port, keysDb, limitsRedis, slotLease, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, keepAlive,
+            maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,8 +73,23 @@ public static class ServeCommand
                 Loras = loraSettings,
                 EnablePrefixCaching = !parse.GetValue(noPrefixCaching),
             };
+            foreach (var limit in (ReadOnlySpan<Option<int>>)[maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout])
+            {
+                if (parse.GetValue(limit) < 1)
+                {
+                    await Console.Error.WriteLineAsync($"engine serve: {limit.Name} must be at least 1, got {parse.GetValue(limit)}.").ConfigureAwait(false);
+                    return 2;
+                }
+            }
             var options = new ServerOptions
             {
+                MaxN = parse.GetValue(maxN),
+                MaxPromptsPerRequest = parse.GetValue(maxPrompts),
+                MaxSequencesPerRequest = parse.GetValue(maxSeqsPerRequest),
+                MaxQueuedSequences = parse.GetValue(maxQueued),
+                MaxGuidedChars = parse.GetValue(maxGuided),
+                MaxConcurrentConnections = parse.GetValue(maxConnections),
+                IdleConnectionTimeout = TimeSpan.FromSeconds(parse.GetValue(idleTimeout)),
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 MaxRequestBodyBytes = (long)parse.GetValue(maxBody) << 20,
@@ -110,6 +134,9 @@ public static class ServeCommand
         });
         return command;
     }
+
+    private static Option<int> PositiveOption(string name, string description, int defaultValue) =>
+        new(name) { Description = $"{description} Default {defaultValue}.", DefaultValueFactory = _ => defaultValue };
 
     /// <summary>Parses repeated <c>NAME=DIR</c> values; names must be unique.</summary>
     public static Dictionary<string, string> ParseModels(IEnumerable<string> specs)

@@ -9,7 +9,6 @@ namespace Server.Contracts;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     Converters = [typeof(StopReasonJsonConverter)])]
 [JsonSerializable(typeof(ErrorResponse))]
-[JsonSerializable(typeof(StreamErrorEvent))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(CompletionResponse))]

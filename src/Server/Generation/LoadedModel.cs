@@ -56,7 +56,7 @@ public sealed class LoadedModel : IDisposable
             var tokenizer = Tokenizer.FromDirectory(directory);
             var renderer = WithTemplate(ChatTemplateConfig.Load(directory), chatTemplatePath);
             var engine = LlmEngine.Create(checkpoint.Config, checkpoint.Weights, options, tokenizer);
-            return new LoadedModel(CardOf(name, checkpoint.Config, renderer, directory, created), engine, tokenizer, renderer, checkpoint);
+            return new LoadedModel(CardOf(name, checkpoint.Config, renderer, RootName(directory), created), engine, tokenizer, renderer, checkpoint);
         }
         catch
         {
@@ -115,6 +115,10 @@ public sealed class LoadedModel : IDisposable
         }
         return new ChatTemplateRenderer(config);
     }
+
+    // api.md §5's root is the base model's path or name: the directory's own name, so /v1/models never tells a
+    // client where the server keeps its files
+    private static string RootName(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)) is { Length: > 0 } leaf ? leaf : "model";
 
     private static ServedModel CardOf(string name, ModelConfig config, ChatTemplateRenderer renderer, string root, long created) =>
         new(name, "engine", config.MaxContext, config.VocabSize, renderer.Config.Templates.Count > 0, root, null, created);

@@ -26,7 +26,9 @@ public sealed class ErrorMiddleware(RequestDelegate next, ServerMetrics metrics,
         catch (Exception e)
         {
             var error = ErrorMapper.Map(e);
-            if (e is not ApiException) ServerLog.Unhandled(logger, e, http.Request.Method, http.Request.Path, http.TraceIdentifier);
+            // client errors (4xx: bad input, a body cut short, a rejected beam width) are the client's, and at Debug, so a
+            // client cannot flood the log with stack traces; only a real failure is an error with its stack
+            if (error.Status >= 500) ServerLog.Unhandled(logger, e, http.Request.Method, http.Request.Path, http.TraceIdentifier);
             else ServerLog.Rejected(logger, http.TraceIdentifier, http.Request.Path, error.Status, error.Message);
             if (!http.Response.HasStarted)
             {

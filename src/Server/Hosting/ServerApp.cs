@@ -36,6 +36,11 @@ public static class ServerApp
         {
             kestrel.Listen(address, options.Port);
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // a client that opens connections and sends nothing must not hold them (or all of them) for minutes
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentConnections;
+            kestrel.Limits.KeepAliveTimeout = options.IdleConnectionTimeout;
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             kestrel.AddServerHeader = false;
         });
 

@@ -42,11 +42,16 @@ public sealed record GenerationFields(
             JsonFields.Bool(body, "add_special_tokens") ?? false) { QueueTimeout = ParseQueueTimeout(body) };
     }
 
+    private const long MaxQueueTimeoutMicroseconds = (uint.MaxValue - 1L) * 1000;
+
     // 0 (or null) is "no timeout", the value clients fill in for an unset integer.
     private static TimeSpan? ParseQueueTimeout(JsonElement body) => JsonFields.Long(body, "timeout_microseconds") switch
     {
         null or 0 => null,
         < 0 and var t => throw new RequestValidationException("timeout_microseconds", $"timeout_microseconds must be a non-negative integer, got {t}."),
+        // the longest wait a .NET timer can hold (2^32 − 2 ms, about 49.7 days)
+        > MaxQueueTimeoutMicroseconds and var t => throw new RequestValidationException("timeout_microseconds",
+            $"timeout_microseconds must be at most {MaxQueueTimeoutMicroseconds}, got {t}."),
         var t => TimeSpan.FromMicroseconds(t.Value),
     };
 

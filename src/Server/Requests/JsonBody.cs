@@ -43,6 +43,15 @@ public static class JsonBody
             document.Dispose();
             throw new RequestValidationException(null, $"Request body must be a JSON object, got {JsonFields.KindName(kind)}.");
         }
+        try
+        {
+            JsonBodyCheck.Check(document.RootElement);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
         return document;
     }
 

@@ -17,6 +17,7 @@ public sealed class ChatHandler(
     {
         using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
         var model = preamble.Model;
+        preamble.Validate(body => { WorkLimits.CheckGuidedSize(body, options); return 0; });
         var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model, options));
         // tool_choice named/required constrains the output to tool-call JSON (api.md §7.6)
         var tools = preamble.Validate(body => ToolRequest.Parse(body, sampling, options.ToolCallParser));
@@ -28,7 +29,11 @@ public sealed class ChatHandler(
         if (promptIds.Count == 0)
             throw new RequestValidationException("messages", "The rendered chat prompt has no tokens.");
         var (maxTokens, minTokens) = preamble.Validate(_ => fields.ResolveLengths(promptIds.Count, model.MaxModelLen, "messages"));
+        if (maxTokens == 0)
+            // echo's prompt-only answer is a completions feature (api.md §6.4); a chat reply needs a token
+            throw new RequestValidationException("max_tokens", "max_tokens must be at least 1 for chat completions, got 0.");
 
+        preamble.Validate(_ => { WorkLimits.CheckSequences(1, sampling, host, options); return 0; });
         await using var lease = (await admission.AdmitAsync(http, preamble.Caller, model.Id).ConfigureAwait(false)).ConfigureAwait(false);
         var id = ResponseIds.New("chatcmpl", fields.RequestId);
         var request = new GenerationRequest($"{id}-0", model.Id, promptIds, maxTokens, minTokens,

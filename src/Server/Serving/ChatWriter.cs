@@ -84,7 +84,8 @@ public sealed partial class ChatWriter(
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             var error = ErrorMapper.Map(e);
-            await sse.WriteAsync(new StreamErrorEvent(ErrorMapper.Body(error).Error), ServerJsonContext.Relaxed.StreamErrorEvent, ct).ConfigureAwait(false);
+            // the whole §4.1 object, flat fields included (api.md §8.1), as a non-streamed error would carry
+            await sse.WriteAsync(ErrorMapper.Body(error), ServerJsonContext.Relaxed.ErrorResponse, ct).ConfigureAwait(false);
             await sse.WriteDoneAsync(ct).ConfigureAwait(false);
             if (error.Status >= 500) throw;
             return;

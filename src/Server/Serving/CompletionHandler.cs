@@ -16,6 +16,7 @@ public sealed class CompletionHandler(
     {
         using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: false).ConfigureAwait(false);
         var model = preamble.Model;
+        preamble.Validate(body => { WorkLimits.CheckPromptCount(body, options); WorkLimits.CheckGuidedSize(body, options); return 0; });
         var sampling = preamble.Validate(body => RequestValidation.ParseSampling(body, model, options));
         var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: false, sampling));
         var prompts = preamble.Validate(body => CompletionPrompts.Parse(body, host, model, fields));
@@ -23,6 +24,7 @@ public sealed class CompletionHandler(
         for (var p = 0; p < prompts.Count; p++)
             lengths[p] = preamble.Validate(_ => fields.ResolveLengths(prompts[p].TokenIds.Count, model.MaxModelLen, "prompt"));
 
+        preamble.Validate(_ => { WorkLimits.CheckSequences(prompts.Count, sampling, host, options); return 0; });
         await using var lease = (await admission.AdmitAsync(http, preamble.Caller, model.Id).ConfigureAwait(false)).ConfigureAwait(false);
         var id = ResponseIds.New("cmpl", fields.RequestId);
         var created = time.GetUtcNow().ToUnixTimeSeconds();

@@ -111,7 +111,8 @@ public sealed class CompletionWriter(
         {
             // The stream has started: the error travels in band, then [DONE] (api.md §8.1).
             var error = ErrorMapper.Map(e);
-            await sse.WriteAsync(new StreamErrorEvent(ErrorMapper.Body(error).Error), ServerJsonContext.Relaxed.StreamErrorEvent, ct).ConfigureAwait(false);
+            // the whole §4.1 object, flat fields included (api.md §8.1), as a non-streamed error would carry
+            await sse.WriteAsync(ErrorMapper.Body(error), ServerJsonContext.Relaxed.ErrorResponse, ct).ConfigureAwait(false);
             await sse.WriteDoneAsync(ct).ConfigureAwait(false);
             if (error.Status >= 500) throw;
             return;

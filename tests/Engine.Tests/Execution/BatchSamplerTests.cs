@@ -137,15 +137,27 @@ public sealed class BatchSamplerTests
         }
     }
 
+    // A throw while sampling one sequence fails that sequence alone (issue 13: it used to fail the whole step, and the
+    // engine then aborted every request): its entry is Failed with the cause, every other sequence keeps its token.
     [Fact]
-    public void WorkerFailure_IsRethrownOnTheCallingThread()
+    public void WorkerFailure_FailsOnlyThatSequence_AndTheOthersAreSampled()
     {
         var batch = NewBatch();
         var output = new ModelRunnerOutput(batch.Scheduled.Count);
         output.Reset(batch.Scheduled.Count);
         using var sampler = new BatchSampler(Vocab, threads: 2);
         // a logit buffer one row short: the last sequence's row is out of range wherever it is sampled
-        var logits = Logits(batch.Scheduled.Count - 1, 0);
-        Assert.ThrowsAny<ArgumentException>(() => sampler.Sample(batch.Scheduled, batch.RowOf, 0, batch.Scheduled.Count, logits, output));
+        var last = batch.Scheduled.Count - 1;
+        var logits = Logits(last, 0);
+
+        sampler.Sample(batch.Scheduled, batch.RowOf, 0, batch.Scheduled.Count, logits, output);
+
+        Assert.Equal(ModelRunnerOutput.Failed, output.SampledTokenIds[last]);
+        Assert.IsAssignableFrom<ArgumentException>(output.ErrorOf(last));
+        for (var i = 0; i < last; i++)
+        {
+            Assert.InRange(output.SampledTokenIds[i], 0, Vocab - 1);
+            Assert.Null(output.ErrorOf(i));
+        }
     }
 }

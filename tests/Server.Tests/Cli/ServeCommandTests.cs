@@ -54,4 +54,19 @@ public sealed class ServeCommandTests
 
         Assert.Equal(1, root.Parse(["serve", "--keys-db", $"postgres://engine@127.0.0.1:{port}/keys", "--port", "0"]).Invoke());
     }
+
+    [Theory]
+    [InlineData("--max-n")]
+    [InlineData("--max-prompts")]
+    [InlineData("--max-seqs-per-request")]
+    [InlineData("--max-queued-seqs")]
+    [InlineData("--max-guided-chars")]
+    [InlineData("--max-connections")]
+    [InlineData("--idle-timeout")]
+    public void Exits2_BeforeLoadingAnything_WhenAWorkLimitIsNotPositive(string flag)
+    {
+        var root = new System.CommandLine.RootCommand { ServeCommand.Create() };
+
+        Assert.Equal(2, root.Parse(["serve", flag, "0", "--port", "0"]).Invoke());
+    }
 }
