@@ -179,4 +179,36 @@ public sealed class Tokenizer
 
     /// <summary>A streaming detokenizer whose concatenated deltas equal <see cref="Decode"/> of all ids added.</summary>
     public IncrementalDetokenizer CreateDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
+
+    /// <summary>A streaming detokenizer for text that follows <paramref name="context"/> (a prompt): its deltas are
+    /// what the ids add to the context's text, so a first token keeps the space that decoding it alone would drop.</summary>
+    public IncrementalDetokenizer CreateDetokenizer(IReadOnlyList<int> context, bool skipSpecialTokens = false) =>
+        new(this, skipSpecialTokens, context);
+
+    /// <summary>The bytes one token stands for: a byte-level token's bytes, a <c>&lt;0xNN&gt;</c> token's byte, or
+    /// else the UTF-8 of <paramref name="textInContext"/> (its text where it stands, e.g. a SentencePiece piece with its space).</summary>
+    public byte[] TokenBytes(int id, string textInContext)
+    {
+        ArgumentNullException.ThrowIfNull(textInContext);
+        var token = IdToToken(id);
+        if (token is not null && IsByteFallbackToken(id))
+        {
+            return [byte.Parse(token.AsSpan(3, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture)];
+        }
+        if (token is not null && DecodesByteLevel && _added.IdToToken(id) is null)
+        {
+            var bytes = new byte[token.Length];
+            for (var i = 0; i < token.Length; i++)
+            {
+                var b = ByteLevelAlphabet.ByteOf(token[i]);
+                if (b < 0)
+                {
+                    return System.Text.Encoding.UTF8.GetBytes(textInContext);
+                }
+                bytes[i] = (byte)b;
+            }
+            return bytes;
+        }
+        return System.Text.Encoding.UTF8.GetBytes(textInContext);
+    }
 }

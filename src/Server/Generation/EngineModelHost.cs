@@ -171,7 +171,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
             logprobs = new List<TokenLogprob>(sampled.Count);
             foreach (var s in sampled)
             {
-                logprobs.Add(new TokenLogprob(s.TokenId, s.Logprob, [.. s.Top.Select(t => new TopLogprob(t.TokenId, t.Logprob))]));
+                logprobs.Add(new TokenLogprob(s.TokenId, s.Logprob, Tops(s.Top, s.TopPieces)) { Text = s.Piece?.Text, Bytes = s.Piece?.Bytes });
             }
         }
         var finish = output.FinishReason switch
@@ -187,8 +187,21 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         return new GenerationChunk(output.Choice, output.Text, output.TokenIds, logprobs, finish, stopReason, output.Seed)
         {
             PromptLogprobs = output.PromptLogprobs?.Select(p => p is null ? null
-                : new PromptTokenLogprob(p.TokenId, p.Logprob, p.Rank, [.. p.Top.Select(t => new TopLogprob(t.TokenId, t.Logprob))])).ToArray(),
+                : new PromptTokenLogprob(p.TokenId, p.Logprob, p.Rank, Tops(p.Top, p.TopPieces))).ToArray(),
+            PromptTokenTexts = output.PromptPieces?.Select(p => p.Text).ToArray(),
         };
+    }
+
+    // the engine's alternatives with their texts in context, when it detokenized them
+    private static TopLogprob[] Tops(IReadOnlyList<Engine.Sampling.TokenLogprob> top, IReadOnlyList<Engine.Output.TokenPiece>? pieces)
+    {
+        var result = new TopLogprob[top.Count];
+        for (var i = 0; i < top.Count; i++)
+        {
+            var piece = pieces is not null && i < pieces.Count ? pieces[i] : null;
+            result[i] = new TopLogprob(top[i].TokenId, top[i].Logprob) { Text = piece?.Text, Bytes = piece?.Bytes };
+        }
+        return result;
     }
 
     private LoadedModel Get(string model) =>
