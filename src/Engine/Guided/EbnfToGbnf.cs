@@ -17,6 +17,7 @@ namespace Engine.Guided;
 internal sealed class EbnfToGbnf
 {
     private const int MaxNesting = 200;
+    private const char IgnoreMark = '\u0001';
 
     internal enum Dialect
     {
@@ -27,6 +28,8 @@ internal sealed class EbnfToGbnf
     private readonly string _text;
     private readonly Dialect _dialect;
     private readonly StringBuilder _out = new();
+    private readonly StringBuilder _extra = new();
+    private int _helpers;
     private readonly Dictionary<string, int> _defined = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _used = new(StringComparer.Ordinal);
     private readonly HashSet<string> _imported = new(StringComparer.Ordinal);
@@ -80,6 +83,7 @@ internal sealed class EbnfToGbnf
         {
             _out.Append("u--ignore ::= ").Append(string.Join(" | ", _ignored)).Append('\n');
         }
+        _out.Append(_extra).Replace(IgnoreMark.ToString(), _ignored.Count == 0 ? "" : "u--ignore*");
         return $"root ::= {ws}u-{start} {ws}\n{_out}";
     }
 
@@ -155,7 +159,8 @@ internal sealed class EbnfToGbnf
         {
             var save = _pos;
             SkipSpace(newlines: !topLevel);
-            if (_pos >= _text.Length || _text[_pos] is '|' or ')' or ']' || (topLevel && AtLineStart(save)))
+            // a top-level sequence ends at the line's end: the rule goes on only on a line starting with '|'
+            if (_pos >= _text.Length || _text[_pos] is '|' or ')' or ']' || (topLevel && _text[_pos] == '\n'))
             {
                 _pos = topLevel ? save : _pos;
                 break;
@@ -167,21 +172,9 @@ internal sealed class EbnfToGbnf
             return "\"\"";
         }
         // %ignore: the ignored text may stand between the items of a rule (not inside a terminal)
-        var glue = _ignored.Count > 0 && !_inTerminal ? " u--ignore* " : " ";
+        // (a mark, as %ignore may come after the rules: Run resolves it)
+        var glue = _inTerminal ? " " : " " + IgnoreMark + " ";
         return items.Count == 1 ? items[0] : "(" + string.Join(glue, items) + ")";
-    }
-
-    // A top-level sequence stops at a newline: the rule continues only on a line that starts with '|'.
-    private bool AtLineStart(int from)
-    {
-        for (var i = from; i < _pos; i++)
-        {
-            if (_text[i] == '\n')
-            {
-                return _text[_pos] != '|';
-            }
-        }
-        return false;
     }
 
     private string Quantified()
@@ -193,7 +186,19 @@ internal sealed class EbnfToGbnf
             SkipSpace(newlines: false);
             if (_pos < _text.Length && _text[_pos] is '?' or '*' or '+')
             {
-                atom = $"({atom}){_text[_pos++]}";
+                var op = _text[_pos++];
+                // in a rule, ignored text may also stand between the repetitions
+                // (the repeated item becomes a helper rule, so its text is not copied: nesting cannot blow up)
+                if (op == '?' || _inTerminal)
+                {
+                    atom = $"({atom}){op}";
+                }
+                else
+                {
+                    var helper = $"u--rep{_helpers++}";
+                    _extra.Append(helper).Append(" ::= ").Append(atom).Append('\n');
+                    atom = op == '+' ? $"({helper} ({IgnoreMark} {helper})*)" : $"({helper} ({IgnoreMark} {helper})*)?";
+                }
                 continue;
             }
             if (_dialect == Dialect.Lark && Peek('~'))
