@@ -26,7 +26,8 @@ internal static class Llama3TinyModel
         NumKvHeads = 2,
         HeadDim = 16,
         VocabSize = Tokenizer.VocabSize,
-        MaxContext = 512,
+        // room for the seed examples' max_tokens = 1024 after their prompt
+        MaxContext = 2048,
         NormEps = 1e-5f,
         TieWordEmbeddings = true,
         BosTokenId = Tokenizer.TokenToId("<|begin_of_text|>"),
