@@ -27,9 +27,10 @@ public static class TokenizeEndpoints
         if (JsonFields.Has(body, "messages"))
         {
             // The chat form counts the rendered template, generation prompt included (api.md §9.1).
-            var text = ChatFields.Render(host, model, ChatFields.Parse(body));
+            var render = ChatFields.Parse(body);
+            var text = ChatFields.Render(host, model, render);
             addSpecialTokens = JsonFields.Bool(body, "add_special_tokens") ?? false;
-            ids = host.Tokenize(model.Id, text, addSpecialTokens);
+            ids = host.TokenizeChat(model.Id, render, text, addSpecialTokens);
         }
         else
         {

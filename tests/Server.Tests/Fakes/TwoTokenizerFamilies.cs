@@ -17,14 +17,21 @@ public sealed class TwoTokenizerFamilies : IDisposable
     public TwoTokenizerFamilies()
     {
         var options = new EngineOptions { Threads = 2, MaxNumSeqs = 8 };
-        Host = new EngineModelHost(
+        Loaded =
         [
             LoadedModel.Load(Aidreams, Aidreams260KModel.Directory, options, chatTemplatePath: null),
             LoadedModel.Create(Llama3, Llama3TinyModel.Config, Llama3TinyModel.Weights, Llama3TinyModel.Tokenizer, options),
-        ]);
+        ];
+        Host = new EngineModelHost(Loaded);
+        LiteralSpecialHost = new EngineModelHost(Loaded, parseSpecial: false);
     }
 
+    private IReadOnlyList<LoadedModel> Loaded { get; }
+
     public EngineModelHost Host { get; }
+
+    /// <summary>The same models served with <c>--no-parse-special</c> (not disposed: <see cref="Host"/> owns the models).</summary>
+    public EngineModelHost LiteralSpecialHost { get; }
 
     public static TheoryData<string> Models => new() { Aidreams, Llama3 };
 
