@@ -31,7 +31,7 @@ public sealed partial class LlmEngine
         var config = BeamSearchConfig.From(p, prompt.Count, request.MaxTokens, maxModelLen, Config.EosTokenIds) with
         {
             NumLogprobs = Math.Max(p.Logprobs ?? 0, 0),
-            StopsOnText = StopStringCheck(p, request.MaxTokens, maxModelLen),
+            StopsOnText = StopStringCheck(p, prompt, request.MaxTokens, maxModelLen),
         };
         var group = new BeamSearchGroup(config, NextRequestId, _samplerWorkspace);
         var sampler = new SequenceSampler(new SamplerChain(p, _samplerSetup), seed, 0, _samplerWorkspace);
@@ -54,23 +54,23 @@ public sealed partial class LlmEngine
         if (results.Count == 0)
         {
             // every beam lost all its tokens (§3.7 rule 2): one empty "stop" choice
-            var empty = new OutputProcessor(0, seed, p, Tokenizer, stop);
+            var empty = new OutputProcessor(0, seed, p, Tokenizer, stop, prompt);
             empty.Process(new GenerationOutput(-1, FinishReason.Stop) { PromptLogprobs = root.PromptLogprobs });
             yield return empty.Whole(0);
             yield break;
         }
         for (var rank = 0; rank < results.Count; rank++)
         {
-            yield return Replay(results[rank], rank, seed, p, stop, root.PromptLogprobs);
+            yield return Replay(results[rank], rank, seed, p, stop, prompt, root.PromptLogprobs);
         }
     }
 
     // A finished beam as one choice: its tokens go through the same OutputProcessor as sampled tokens, so text,
     // stop strings, EOS/stop-token text and stop reasons come out exactly as for n/best_of.
     private RequestOutput Replay(GeneratedSequence beam, int rank, long seed, SamplingParams p, StopConditions stop,
-        IReadOnlyList<PromptLogprob?>? promptLogprobs)
+        IReadOnlyList<int> prompt, IReadOnlyList<PromptLogprob?>? promptLogprobs)
     {
-        var processor = new OutputProcessor(rank, seed, p, Tokenizer, stop);
+        var processor = new OutputProcessor(rank, seed, p, Tokenizer, stop, prompt);
         var reason = beam.Finish.Kind == StopKind.Length ? FinishReason.Length : FinishReason.Stop;
         for (var i = 0; i < beam.Tokens.Count && processor.FinishReason is null; i++)
         {
@@ -90,7 +90,7 @@ public sealed partial class LlmEngine
     }
 
     // Whether a candidate's output text contains a stop string (checked from min_tokens on, §9.3); null without stops.
-    private Func<IReadOnlyList<int>, bool>? StopStringCheck(SamplingParams p, int maxTokens, int maxModelLen)
+    private Func<IReadOnlyList<int>, bool>? StopStringCheck(SamplingParams p, IReadOnlyList<int> prompt, int maxTokens, int maxModelLen)
     {
         if (p.Stop.Count == 0 || !p.Detokenize || Tokenizer is not { } tokenizer)
         {
@@ -99,7 +99,7 @@ public sealed partial class LlmEngine
         var conditions = new StopConditions(p, Config.EosTokenIds, maxTokens, maxModelLen);
         return tokens =>
         {
-            var detokenizer = tokenizer.CreateDetokenizer(p.SkipSpecialTokens);
+            var detokenizer = tokenizer.CreateDetokenizer(prompt, p.SkipSpecialTokens);
             var stops = new StopStrings(p.Stop, p.IncludeStopStrInOutput);
             for (var i = 0; i < tokens.Count; i++)
             {

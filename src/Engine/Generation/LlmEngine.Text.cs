@@ -45,7 +45,8 @@ public sealed partial class LlmEngine
                 var sequence = new GenerationRequest(request.PromptTokenIds, request.MaxTokens) { Sampling = p, Seed = seed, Choice = choice, LoraId = loraId, LoraMultiplier = request.Multiplier };
                 var reader = Submit(sequence, stop.Token);
                 var conditions = new StopConditions(p, Config.EosTokenIds, request.MaxTokens, Config.MaxContext + 1);
-                choices[i] = (reader, stop, new OutputProcessor(i, seed, p, Tokenizer, conditions));
+                // the echoed seed replays this choice alone: (ReplaySeed(seed, choice), 0) is the stream (seed, choice)
+                choices[i] = (reader, stop, new OutputProcessor(i, SamplingRandom.ReplaySeed(seed, choice), p, Tokenizer, conditions, request.PromptTokenIds));
             }
         }
         catch

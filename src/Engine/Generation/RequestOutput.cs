@@ -24,4 +24,8 @@ public sealed record RequestOutput(
     /// the first null (samplers.md §10); else null.
     /// </summary>
     public IReadOnlyList<PromptLogprob?>? PromptLogprobs { get; init; }
+
+    /// <summary>With <see cref="PromptLogprobs"/> and a tokenizer: each prompt token's text in the prompt (special
+    /// tokens kept, so the pieces join to the decoded prompt); else null.</summary>
+    public IReadOnlyList<TokenPiece>? PromptPieces { get; init; }
 }

@@ -79,7 +79,8 @@ public sealed class GuidedConstraint
 
     private static string GrammarText(string kind, string source, string? whitespace) => kind switch
     {
-        "grammar" or "choice" => source,
+        "grammar" => GrammarNotation.ToGbnf(source),
+        "choice" => source,
         "regex" => "root ::= " + RegexToGbnf.Translate(source) + "\n",
         "json_object" => JsonGrammar.AnyObject(whitespace!),
         _ => JsonSchemaToGbnf.Translate(source, whitespace!),

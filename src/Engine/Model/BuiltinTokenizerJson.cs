@@ -85,10 +85,15 @@ public static class BuiltinTokenizerJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary><c>tokenizer_config.json</c> naming the specials.</summary>
-    public static string CreateConfig() =>
-        """{"bos_token":"<s>","eos_token":"</s>","add_bos_token":false,"add_eos_token":false,"model_max_length":512}""";
+    /// <summary>A minimal role-tagged chat template, so <c>/v1/chat/completions</c> works on the built-in model out of
+    /// the box; each message ends with EOS, the model's stop token.</summary>
+    public const string ChatTemplate =
+        "{{ bos_token }}{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}{{ eos_token }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
 
+    /// <summary><c>tokenizer_config.json</c> naming the specials, with <see cref="ChatTemplate"/>.</summary>
+    public static string CreateConfig() =>
+        """{"bos_token":"<s>","eos_token":"</s>","add_bos_token":false,"add_eos_token":false,"model_max_length":512,"chat_template":"""
+        + JsonSerializer.Serialize(ChatTemplate) + "}";
 
     private static void Special(Utf8JsonWriter w)
     {

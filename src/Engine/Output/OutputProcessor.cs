@@ -14,6 +14,8 @@ namespace Engine.Output;
 public sealed class OutputProcessor
 {
     private readonly IncrementalDetokenizer? _detokenizer;
+    private readonly Tokenizer? _tokenizer;
+    private readonly IReadOnlyList<int> _promptTokenIds;
     private readonly StopStrings _stops;
     private readonly StopConditions _conditions;
     private readonly bool _wantLogprobs;
@@ -23,15 +25,22 @@ public sealed class OutputProcessor
     private int _generated;
     private int? _lastStopTokenId;
     private IReadOnlyList<PromptLogprob?>? _promptLogprobs;
+    private IReadOnlyList<TokenPiece>? _promptPieces;
     private bool _promptLogprobsSent;
 
     /// <param name="tokenizer">Null, or <c>detokenize = false</c>: no text, and stop strings never match.</param>
-    public OutputProcessor(int choice, long seed, SamplingParams parameters, Tokenizer? tokenizer, StopConditions conditions)
+    /// <param name="promptTokenIds">The prompt: output text is decoded in its context (vLLM's prefix offset), so a
+    /// first token keeps its leading space and echo + text equals the decode of prompt + output.</param>
+    public OutputProcessor(int choice, long seed, SamplingParams parameters, Tokenizer? tokenizer, StopConditions conditions,
+        IReadOnlyList<int> promptTokenIds)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(promptTokenIds);
         Choice = choice;
         Seed = seed;
-        _detokenizer = parameters.Detokenize ? tokenizer?.CreateDetokenizer(parameters.SkipSpecialTokens) : null;
+        _tokenizer = parameters.Detokenize ? tokenizer : null;
+        _promptTokenIds = promptTokenIds;
+        _detokenizer = _tokenizer?.CreateDetokenizer(promptTokenIds, parameters.SkipSpecialTokens);
         _stops = new StopStrings(_detokenizer is null ? [] : parameters.Stop, parameters.IncludeStopStrInOutput);
         _conditions = conditions;
         _wantLogprobs = parameters.Logprobs is not null;
@@ -55,18 +64,22 @@ public sealed class OutputProcessor
         {
             return Delta("", [], null, null);
         }
-        _promptLogprobs ??= output.PromptLogprobs;
+        if (_promptLogprobs is null && output.PromptLogprobs is not null)
+        {
+            (_promptLogprobs, _promptPieces) = WithPromptPieces(output.PromptLogprobs);
+        }
         int[] ids = [];
         SampleLogprobs[]? logprobs = null;
         var piece = "";
+        IReadOnlyList<TokenPiece>? topPieces = null;
         if (output.TokenId >= 0)
         {
             ids = [output.TokenId];
             _generated++;
             CumulativeLogprob += output.Logprob;
-            if (_wantLogprobs)
+            if (_wantLogprobs && _detokenizer is not null && output.TopLogprobs is { Length: > 0 } top)
             {
-                logprobs = [new SampleLogprobs(output.TokenId, output.Logprob, output.TopLogprobs ?? [])];
+                topPieces = Peek(_detokenizer, top);
             }
             if (_detokenizer is not null && (output.FinishReason is null || output.KeepTokenText))
             {
@@ -76,6 +89,15 @@ public sealed class OutputProcessor
         if (output.FinishReason is not null && _detokenizer is not null)
         {
             piece += _detokenizer.Finish();
+        }
+        if (output.TokenId >= 0 && _wantLogprobs)
+        {
+            // the token's text in context is exactly what it added to the output (released held-back bytes included)
+            logprobs = [new SampleLogprobs(output.TokenId, output.Logprob, output.TopLogprobs ?? [])
+            {
+                Piece = _tokenizer is null ? null : new TokenPiece(piece, _tokenizer.TokenBytes(output.TokenId, piece)),
+                TopPieces = _tokenizer is null ? null : topPieces ?? [],
+            }];
         }
         var result = _stops.Append(piece, _conditions.CheckStopStrings(_generated));
         var text = result.Emit;
@@ -93,6 +115,44 @@ public sealed class OutputProcessor
         return Delta(text, ids, logprobs, null);
     }
 
+    private List<TokenPiece> Peek(IncrementalDetokenizer detokenizer, TokenLogprob[] top)
+    {
+        var pieces = new List<TokenPiece>(top.Length);
+        foreach (var alt in top)
+        {
+            var text = detokenizer.Peek(alt.TokenId);
+            pieces.Add(new TokenPiece(text, _tokenizer!.TokenBytes(alt.TokenId, text)));
+        }
+        return pieces;
+    }
+
+    // Prompt tokens and their alternatives as text in the prompt (special tokens kept: echo returns the prompt as sent).
+    private (IReadOnlyList<PromptLogprob?>, IReadOnlyList<TokenPiece>?) WithPromptPieces(IReadOnlyList<PromptLogprob?> entries)
+    {
+        if (_tokenizer is null)
+        {
+            return (entries, null);
+        }
+        var detokenizer = _tokenizer.CreateDetokenizer();
+        var pieces = new TokenPiece[_promptTokenIds.Count];
+        var annotated = new PromptLogprob?[entries.Count];
+        for (var i = 0; i < _promptTokenIds.Count; i++)
+        {
+            if (i < entries.Count && entries[i] is { } e)
+            {
+                annotated[i] = e with { TopPieces = Peek(detokenizer, [.. e.Top]) };
+            }
+            var id = _promptTokenIds[i];
+            var text = detokenizer.Add(id);
+            if (i == _promptTokenIds.Count - 1)
+            {
+                text += detokenizer.Finish();
+            }
+            pieces[i] = new TokenPiece(text, _tokenizer.TokenBytes(id, text));
+        }
+        return (annotated, pieces);
+    }
+
     /// <summary>The sequence ended without a finish (aborted): flushes what was held back, finish "abort".</summary>
     public RequestOutput Abort()
     {
@@ -104,7 +164,7 @@ public sealed class OutputProcessor
     /// <summary>The whole choice as one output (best_of returns the winners this way), relabelled <paramref name="rank"/>.</summary>
     public RequestOutput Whole(int rank) =>
         new(rank, _allText.ToString(), _allTokens, _wantLogprobs ? _allLogprobs : null, FinishReason, _stops.StopReason,
-            _lastStopTokenId, Seed, CumulativeLogprob) { PromptLogprobs = _promptLogprobs };
+            _lastStopTokenId, Seed, CumulativeLogprob) { PromptLogprobs = _promptLogprobs, PromptPieces = _promptPieces };
 
     private RequestOutput Delta(string text, int[] ids, SampleLogprobs[]? logprobs, int? stopTokenId, string? stopString = null)
     {
@@ -118,6 +178,10 @@ public sealed class OutputProcessor
         // prompt logprobs travel once, on the first delta that has them
         var prompt = _promptLogprobsSent ? null : _promptLogprobs;
         _promptLogprobsSent |= prompt is not null;
-        return new RequestOutput(Choice, text, ids, logprobs, FinishReason, stopString, stopTokenId, Seed, CumulativeLogprob) { PromptLogprobs = prompt };
+        return new RequestOutput(Choice, text, ids, logprobs, FinishReason, stopString, stopTokenId, Seed, CumulativeLogprob)
+        {
+            PromptLogprobs = prompt,
+            PromptPieces = prompt is null ? null : _promptPieces,
+        };
     }
 }

@@ -7,4 +7,8 @@ namespace Engine.Output;
 /// its 1-based rank in that distribution (1 + the number of tokens strictly more likely) and the <c>prompt_logprobs</c>
 /// most likely tokens, by logprob descending, ties by id.
 /// </summary>
-public sealed record PromptLogprob(int TokenId, float Logprob, int Rank, IReadOnlyList<TokenLogprob> Top);
+public sealed record PromptLogprob(int TokenId, float Logprob, int Rank, IReadOnlyList<TokenLogprob> Top)
+{
+    /// <summary>Each alternative's text at this position of the prompt; parallel to <see cref="Top"/> (null without detokenization).</summary>
+    public IReadOnlyList<TokenPiece>? TopPieces { get; init; }
+}

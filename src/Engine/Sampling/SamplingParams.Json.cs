@@ -121,9 +121,10 @@ public sealed partial record SamplingParams
         {
             throw new SamplingParamsException("min_total_tokens", "min_tokens and min_total_tokens cannot both be given.");
         }
-        if (p.PromptLogprobs is not null && (r.Bool("stream") ?? false))
+        // vLLM refuses only values above 0: prompt_logprobs = 0 with stream is what the seed examples send
+        if (p.PromptLogprobs is > 0 && (r.Bool("stream") ?? false))
         {
-            throw new SamplingParamsException("prompt_logprobs", "prompt_logprobs is not available when stream is true.");
+            throw new SamplingParamsException("prompt_logprobs", $"prompt_logprobs > 0 is not available when stream is true, got {p.PromptLogprobs}.");
         }
         if ((r.Int("encoder_no_repeat_ngram") ?? 1) > 1)
         {
@@ -133,9 +134,10 @@ public sealed partial record SamplingParams
         {
             throw new SamplingParamsException("encoder_repetition_penalty", "encoder_repetition_penalty is not supported for decoder-only models.");
         }
-        if ((r.Int("top_logprobs") ?? 0) > 0 && r.TryGet("logprobs", out var lp) && lp.ValueKind != JsonValueKind.True)
+        if ((r.Int("top_logprobs") ?? 0) > 0 && r.TryGet("logprobs", out var lp) && lp.ValueKind != JsonValueKind.True
+            && !(lp.ValueKind == JsonValueKind.Number && p.Logprobs == r.Int("top_logprobs")))
         {
-            throw new SamplingParamsException("top_logprobs", "top_logprobs requires logprobs to be true.");
+            throw new SamplingParamsException("top_logprobs", "top_logprobs requires logprobs to be true (or the same integer).");
         }
         if (r.TryGet("top_logprobs", out _) && (r.Int("top_logprobs") ?? 0) < 0)
         {

@@ -160,12 +160,18 @@ public sealed partial record SamplingParams
 
     private void CheckGuided()
     {
-        var count = (GuidedJson is null ? 0 : 1) + (GuidedRegex is null ? 0 : 1) + (GuidedChoice.Count == 0 ? 0 : 1)
-            + (GuidedGrammar is null ? 0 : 1) + (ResponseFormat is null ? 0 : 1);
-        if (count > 1)
+        string?[] given =
+        [
+            GuidedJson is null ? null : "guided_json", GuidedRegex is null ? null : "guided_regex",
+            GuidedChoice.Count == 0 ? null : "guided_choice", GuidedGrammar is null ? null : "guided_grammar",
+            ResponseFormat is null ? null : "response_format",
+        ];
+        var conflicting = given.OfType<string>().ToArray();
+        if (conflicting.Length > 1)
         {
-            throw new SamplingParamsException(ResponseFormat is null ? "guided_json" : "response_format",
-                "At most one of guided_json, guided_regex, guided_choice, guided_grammar and response_format may be set.");
+            // the 400 names the fields that conflict (the ArliAI example sends every guided_* at once)
+            throw new SamplingParamsException(conflicting[^1],
+                $"{string.Join(", ", conflicting)} conflict: at most one of guided_json, guided_regex, guided_choice, guided_grammar and response_format may be set.");
         }
         // compiles (once, cached) so a bad schema, regex or grammar is a 400 naming its field
         _ = Guided.GuidedConstraint.Compile(this);

@@ -48,6 +48,9 @@ internal sealed class AddedVocabulary
 
     public bool IsSpecialId(int id) => _byId.TryGetValue(id, out var t) && t.Special;
 
+    /// <summary>The contents of the added tokens flagged special.</summary>
+    public IEnumerable<string> SpecialContents => _byId.Values.Where(t => t.Special).Select(t => t.Content);
+
     /// <summary>HF checks specialness by content, so a model token whose string equals a special added token is
     /// also skipped.</summary>
     public bool IsSpecialContent(string content) => _byContent.TryGetValue(content, out var t) && t.Special;

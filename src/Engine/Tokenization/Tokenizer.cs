@@ -75,7 +75,12 @@ public sealed partial class Tokenizer
 
     /// <summary>Token ids of <paramref name="text"/>. Added tokens in the text (special or not) are always matched;
     /// <paramref name="addSpecialTokens"/> only controls the post-processor's template (e.g. a leading BOS).</summary>
-    public int[] Encode(string text, bool addSpecialTokens = true)
+    public int[] Encode(string text, bool addSpecialTokens = true) => Encode(text, addSpecialTokens, specialAt: null);
+
+    /// <summary>As <see cref="Encode(string, bool)"/>, but a special token's text at char offset <c>i</c> of
+    /// <paramref name="text"/> is its id only where <paramref name="specialAt"/>(i) is true; elsewhere it is
+    /// encoded as ordinary text (llama.cpp's parse_special = false; HF's split_special_tokens). Null: always its id.</summary>
+    public int[] Encode(string text, bool addSpecialTokens, Func<int, bool>? specialAt)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (_library is not null)
@@ -87,6 +92,10 @@ public sealed partial class Tokenizer
         var normalizedSpans = new List<(int Start, int End, int Id)>();
         var pieces = new List<PreToken>();
         _added.SplitRaw(text, rawSpans);
+        if (specialAt is not null)
+        {
+            KeepSpecialsOnlyWhere(rawSpans, specialAt);
+        }
         foreach (var (start, end, id) in rawSpans)
         {
             if (id >= 0)
@@ -121,6 +130,27 @@ public sealed partial class Tokenizer
         }
         return _postProcessor.Apply(ids, addSpecialTokens);
     }
+
+    // A special match that must stay text joins the text around it, so the text encodes as one segment.
+    private void KeepSpecialsOnlyWhere(List<(int Start, int End, int Id)> spans, Func<int, bool> specialAt)
+    {
+        var merged = new List<(int Start, int End, int Id)>(spans.Count);
+        foreach (var span in spans)
+        {
+            var id = span.Id >= 0 && _added.IsSpecialId(span.Id) && !specialAt(span.Start) ? -1 : span.Id;
+            if (id < 0 && merged.Count > 0 && merged[^1].Id < 0 && merged[^1].End == span.Start)
+            {
+                merged[^1] = (merged[^1].Start, span.End, -1);
+                continue;
+            }
+            merged.Add((span.Start, span.End, id));
+        }
+        spans.Clear();
+        spans.AddRange(merged);
+    }
+
+    /// <summary>The texts of the added tokens flagged special (what <c>parse_special = false</c> keeps literal).</summary>
+    public IEnumerable<string> SpecialTokenTexts => _added.SpecialContents;
 
     /// <summary>The fast path of Llama 3 / Qwen pre-tokenization: scan words on the span, map each word's UTF-8
     /// bytes to the byte-level alphabet in a stack buffer, and look it up without allocating.</summary>
@@ -192,4 +222,36 @@ public sealed partial class Tokenizer
 
     /// <summary>A streaming detokenizer whose concatenated deltas equal <see cref="Decode"/> of all ids added.</summary>
     public IncrementalDetokenizer CreateDetokenizer(bool skipSpecialTokens = false) => new(this, skipSpecialTokens);
+
+    /// <summary>A streaming detokenizer for text that follows <paramref name="context"/> (a prompt): its deltas are
+    /// what the ids add to the context's text, so a first token keeps the space that decoding it alone would drop.</summary>
+    public IncrementalDetokenizer CreateDetokenizer(IReadOnlyList<int> context, bool skipSpecialTokens = false) =>
+        new(this, skipSpecialTokens, context);
+
+    /// <summary>The bytes one token stands for: a byte-level token's bytes, a <c>&lt;0xNN&gt;</c> token's byte, or
+    /// else the UTF-8 of <paramref name="textInContext"/> (its text where it stands, e.g. a SentencePiece piece with its space).</summary>
+    public byte[] TokenBytes(int id, string textInContext)
+    {
+        ArgumentNullException.ThrowIfNull(textInContext);
+        var token = IdToToken(id);
+        if (token is not null && IsByteFallbackToken(id))
+        {
+            return [byte.Parse(token.AsSpan(3, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture)];
+        }
+        if (token is not null && DecodesByteLevel && _added.IdToToken(id) is null)
+        {
+            var bytes = new byte[token.Length];
+            for (var i = 0; i < token.Length; i++)
+            {
+                var b = ByteLevelAlphabet.ByteOf(token[i]);
+                if (b < 0)
+                {
+                    return System.Text.Encoding.UTF8.GetBytes(textInContext);
+                }
+                bytes[i] = (byte)b;
+            }
+            return bytes;
+        }
+        return System.Text.Encoding.UTF8.GetBytes(textInContext);
+    }
 }

@@ -35,6 +35,7 @@ public static class ServeCommand
         var toolCallParser = new Option<string?>("--tool-call-parser") { Description = "Parser of tool calls in generated text, enabling tool_choice \"auto\": hermes (<tool_call>{...}</tool_call>, Hermes/Qwen), llama3_json ({\"name\", \"parameters\"}; ..., Llama 3.1/3.2), mistral ([TOOL_CALLS][...], Mistral)." };
         toolCallParser.AcceptOnlyFromAmong([.. Tools.ToolCallParsers.Names]);
         var noPrefixCaching = new Option<bool>("--no-prefix-caching") { Description = "Compute every prompt in full instead of reusing cached KV blocks of shared prefixes." };
+        var noParseSpecial = new Option<bool>("--no-parse-special") { Description = "Encode special-token text in prompts and message content literally (llama.cpp's parse-special off); chat templates' own special tokens stay special." };
         var keepAlive = new Option<double>("--sse-keep-alive") { Description = "Seconds of silence after which a stream gets a ': keep-alive' comment (0: never).", DefaultValueFactory = _ => 15 };
         var defaults = new ServerOptions();
         var maxN = PositiveOption("--max-n", "Upper bound of n and best_of.", defaults.MaxN);
@@ -46,7 +47,7 @@ public static class ServeCommand
         var idleTimeout = PositiveOption("--idle-timeout", "Seconds an idle keep-alive connection is held.", (int)defaults.IdleConnectionTimeout.TotalSeconds);
         var command = new Command("serve", "Run the OpenAI-compatible HTTP server.")
         {
-            models, host, port, keysDb, limitsRedis, slotLease, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, keepAlive,
+            models, host, port, keysDb, limitsRedis, slotLease, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, noParseSpecial, keepAlive,
             maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -72,6 +73,7 @@ public static class ServeCommand
             {
                 Loras = loraSettings,
                 EnablePrefixCaching = !parse.GetValue(noPrefixCaching),
+                ParseSpecial = !parse.GetValue(noParseSpecial),
             };
             foreach (var limit in (ReadOnlySpan<Option<int>>)[maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout])
             {

@@ -23,17 +23,23 @@ public static class TokenizeEndpoints
         using var preamble = await RequestPreamble.ReadAsync(http, models, tokenizeOnly: true).ConfigureAwait(false);
         var (body, model) = (preamble.Body, preamble.Model);
         IReadOnlyList<int> ids;
+        bool addSpecialTokens;
         if (JsonFields.Has(body, "messages"))
         {
             // The chat form counts the rendered template, generation prompt included (api.md §9.1).
-            var text = ChatFields.Render(host, model, ChatFields.Parse(body));
-            ids = host.Tokenize(model.Id, text, JsonFields.Bool(body, "add_special_tokens") ?? false);
+            var render = ChatFields.Parse(body);
+            var text = ChatFields.Render(host, model, render);
+            addSpecialTokens = JsonFields.Bool(body, "add_special_tokens") ?? false;
+            ids = host.TokenizeChat(model.Id, render, text, addSpecialTokens);
         }
         else
         {
             var prompt = JsonFields.String(body, "prompt")
                 ?? throw new RequestValidationException("prompt", "prompt (a string) or messages is required.");
-            ids = host.Tokenize(model.Id, prompt, JsonFields.Bool(body, "add_special_tokens") ?? true);
+            // vllm's default (true) where completions default to false (aph-0.6, api.md §14 D2): the response
+            // says which was applied, so a count with a BOS the completion would not bill is explained
+            addSpecialTokens = JsonFields.Bool(body, "add_special_tokens") ?? true;
+            ids = host.Tokenize(model.Id, prompt, addSpecialTokens);
         }
         string[]? strs = null;
         if (JsonFields.Bool(body, "return_token_strs") == true)
@@ -41,7 +47,7 @@ public static class TokenizeEndpoints
             strs = new string[ids.Count];
             for (var i = 0; i < strs.Length; i++) strs[i] = host.TokenText(model.Id, ids[i]);
         }
-        return TypedResults.Json(new TokenizeResponse(ids.Count, model.MaxModelLen, ids, strs), ServerJsonContext.Relaxed.TokenizeResponse);
+        return TypedResults.Json(new TokenizeResponse(ids.Count, model.MaxModelLen, ids, strs, addSpecialTokens), ServerJsonContext.Relaxed.TokenizeResponse);
     }
 
     private static async Task<IResult> DetokenizeAsync(HttpContext http, IModelHost host, ModelSelection models)

@@ -23,9 +23,13 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     // served LoRA name → the base model whose engine holds the adapter under that name
     private readonly Dictionary<string, LoadedModel> _loras = new(StringComparer.Ordinal);
 
+    private readonly bool _parseSpecial;
+
     /// <summary>Serves each model and, as its own card, every LoRA adapter of the model's engine (<see cref="LlmEngine.LoraNames"/>).</summary>
-    public EngineModelHost(IEnumerable<LoadedModel> models)
+    /// <param name="parseSpecial">False: special-token text in prompts and message content is encoded literally.</param>
+    public EngineModelHost(IEnumerable<LoadedModel> models, bool parseSpecial = true)
     {
+        _parseSpecial = parseSpecial;
         ArgumentNullException.ThrowIfNull(models);
         _models = models.ToDictionary(m => m.Card.Id, StringComparer.Ordinal);
         var cards = new List<ServedModel>();
@@ -78,7 +82,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
             {
                 loaded.Add(LoadedModel.Load(name, directory, WithLoras(options, settings, name), settings.ChatTemplatePath));
             }
-            return new EngineModelHost(loaded);
+            return new EngineModelHost(loaded, settings.ParseSpecial);
         }
         catch
         {
@@ -117,7 +121,45 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     }
 
     public IReadOnlyList<int> Tokenize(string model, string text, bool addSpecialTokens) =>
-        Get(model).Tokenizer.Encode(text, addSpecialTokens);
+        Get(model).Tokenizer.Encode(text, addSpecialTokens, _parseSpecial ? null : NeverSpecial);
+
+    private static readonly Func<int, bool> NeverSpecial = _ => false;
+
+    /// <summary>
+    /// With parse-special off, the special tokens the template wrote stay special and those in message content do
+    /// not: the chat is rendered a second time with each special-token text in content replaced by as many U+E000,
+    /// and a special match counts only where that rendering has no U+E000. A template that changes content's length
+    /// (so the renderings do not line up) gets every special token text kept special, as with parse-special on.
+    /// </summary>
+    public IReadOnlyList<int> TokenizeChat(string model, ChatRenderRequest request, string rendered, bool addSpecialTokens)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var loaded = Get(model);
+        if (_parseSpecial)
+        {
+            return loaded.Tokenizer.Encode(rendered, addSpecialTokens);
+        }
+        var specials = loaded.Tokenizer.SpecialTokenTexts.Where(s => s.Length > 0).OrderByDescending(s => s.Length).ToArray();
+        var masked = request with
+        {
+            Messages = [.. request.Messages.Select(m => m with { Content = m.Content is null ? null : Mask(m.Content, specials) })],
+        };
+        var marks = loaded.RenderChat(masked);
+        return marks.Length == rendered.Length
+            ? loaded.Tokenizer.Encode(rendered, addSpecialTokens, i => marks[i] != MaskChar)
+            : loaded.Tokenizer.Encode(rendered, addSpecialTokens);
+    }
+
+    private const char MaskChar = '\uE000';
+
+    private static string Mask(string content, string[] specials)
+    {
+        foreach (var special in specials)
+        {
+            content = content.Replace(special, new string(MaskChar, special.Length), StringComparison.Ordinal);
+        }
+        return content;
+    }
 
     public string Detokenize(string model, IReadOnlyList<int> tokenIds, bool skipSpecialTokens) =>
         Get(model).Tokenizer.Decode([.. tokenIds], skipSpecialTokens);
@@ -171,7 +213,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
             logprobs = new List<TokenLogprob>(sampled.Count);
             foreach (var s in sampled)
             {
-                logprobs.Add(new TokenLogprob(s.TokenId, s.Logprob, [.. s.Top.Select(t => new TopLogprob(t.TokenId, t.Logprob))]));
+                logprobs.Add(new TokenLogprob(s.TokenId, s.Logprob, Tops(s.Top, s.TopPieces)) { Text = s.Piece?.Text, Bytes = s.Piece?.Bytes });
             }
         }
         var finish = output.FinishReason switch
@@ -187,8 +229,21 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         return new GenerationChunk(output.Choice, output.Text, output.TokenIds, logprobs, finish, stopReason, output.Seed)
         {
             PromptLogprobs = output.PromptLogprobs?.Select(p => p is null ? null
-                : new PromptTokenLogprob(p.TokenId, p.Logprob, p.Rank, [.. p.Top.Select(t => new TopLogprob(t.TokenId, t.Logprob))])).ToArray(),
+                : new PromptTokenLogprob(p.TokenId, p.Logprob, p.Rank, Tops(p.Top, p.TopPieces))).ToArray(),
+            PromptTokenTexts = output.PromptPieces?.Select(p => p.Text).ToArray(),
         };
+    }
+
+    // the engine's alternatives with their texts in context, when it detokenized them
+    private static TopLogprob[] Tops(IReadOnlyList<Engine.Sampling.TokenLogprob> top, IReadOnlyList<Engine.Output.TokenPiece>? pieces)
+    {
+        var result = new TopLogprob[top.Count];
+        for (var i = 0; i < top.Count; i++)
+        {
+            var piece = pieces is not null && i < pieces.Count ? pieces[i] : null;
+            result[i] = new TopLogprob(top[i].TokenId, top[i].Logprob) { Text = piece?.Text, Bytes = piece?.Bytes };
+        }
+        return result;
     }
 
     private LoadedModel Get(string model) =>

@@ -15,4 +15,7 @@ public sealed record GenerationChunk(
 {
     /// <summary>On a choice's first chunk when prompt logprobs were asked: one entry per prompt token, the first null.</summary>
     public IReadOnlyList<PromptTokenLogprob?>? PromptLogprobs { get; init; }
+
+    /// <summary>With <see cref="PromptLogprobs"/>: each prompt token's text in the prompt (they join to the decoded prompt); null = unknown.</summary>
+    public IReadOnlyList<string>? PromptTokenTexts { get; init; }
 }

@@ -20,6 +20,11 @@ public interface IModelHost
     /// <summary>Encodes <paramref name="text"/>; <paramref name="addSpecialTokens"/> adds BOS and the like.</summary>
     IReadOnlyList<int> Tokenize(string model, string text, bool addSpecialTokens);
 
+    /// <summary>Encodes a rendered chat (<paramref name="rendered"/> = <see cref="RenderChat"/> of <paramref name="request"/>);
+    /// a host may tell the template's special tokens from those in message content (parse-special off).</summary>
+    IReadOnlyList<int> TokenizeChat(string model, ChatRenderRequest request, string rendered, bool addSpecialTokens) =>
+        Tokenize(model, rendered, addSpecialTokens);
+
     /// <summary>Decodes ids to text (special tokens skipped when <paramref name="skipSpecialTokens"/>).</summary>
     string Detokenize(string model, IReadOnlyList<int> tokenIds, bool skipSpecialTokens);
 

@@ -65,6 +65,22 @@ public sealed class LoadedModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Serves weights already in memory under <paramref name="name"/> with <paramref name="tokenizer"/> and the chat
+    /// template of its tokenizer_config.json (for a random-weight model over a real tokenizer, as tests use).
+    /// </summary>
+    public static LoadedModel Create(string name, ModelConfig config, Weights weights, Tokenizer tokenizer, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var templates = tokenizer.Config is { } file
+            ? ChatTemplateConfig.FromTokenizerConfig(file)
+            : new ChatTemplateConfig(new Dictionary<string, string>(), new Dictionary<string, JsonNode>());
+        var renderer = new ChatTemplateRenderer(templates);
+        var engine = LlmEngine.Create(config, weights, options, tokenizer);
+        return new LoadedModel(CardOf(name, config, renderer, config.Name, DateTimeOffset.UtcNow.ToUnixTimeSeconds()), engine, tokenizer, renderer, null);
+    }
+
     /// <summary>Renders a chat with the model's template (or the request's); template failures become <see cref="ChatRenderException"/>.</summary>
     public string RenderChat(ChatRenderRequest request)
     {

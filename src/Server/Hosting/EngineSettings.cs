@@ -13,4 +13,8 @@ public sealed record EngineSettings(
 
     /// <summary>Reuse the KV blocks of cached prompt prefixes across requests (vLLM's automatic prefix caching).</summary>
     public bool EnablePrefixCaching { get; init; } = true;
+
+    /// <summary>False: special-token text in prompts and message content encodes as text, not as the special id
+    /// (<c>--no-parse-special</c>); the template's own special tokens stay special. True is Hugging Face's default.</summary>
+    public bool ParseSpecial { get; init; } = true;
 }

@@ -26,7 +26,8 @@ public static class ChatFields
     {
         if (request.Template is null && !model.HasChatTemplate)
             throw new RequestValidationException("chat_template",
-                $"Model `{model.Id}` has no chat template and the request did not send chat_template.");
+                $"Model `{model.Id}` has no chat template (its tokenizer_config.json defines none) and the request did not send chat_template. " +
+                "Send chat_template (a Jinja template) with the request, start the server with --chat-template FILE, or use /v1/completions with a prompt.");
         try
         {
             return host.RenderChat(model.Id, request);

@@ -95,8 +95,10 @@ public sealed record GenerationFields(
     {
         if (chat)
         {
-            // Chat logprobs is a boolean switch; top_logprobs needs it on (api.md §7.1).
-            var logprobs = JsonFields.Bool(body, "logprobs") ?? false;
+            // Chat logprobs is a boolean switch; top_logprobs needs it on (api.md §7.1). An integer (the AwanLLM
+            // example's "logprobs": 5) means logprobs: true with top_logprobs: N (the engine's reader takes N).
+            var logprobs = JsonFields.TryGet(body, "logprobs", out var lp) && lp.ValueKind == JsonValueKind.Number
+                || (JsonFields.Bool(body, "logprobs") ?? false);
             if ((JsonFields.Int(body, "top_logprobs") ?? 0) > 0 && !logprobs)
                 throw new RequestValidationException("top_logprobs", "top_logprobs requires logprobs to be true.");
         }

@@ -25,7 +25,7 @@ public sealed class ChatHandler(
         var fields = preamble.Validate(body => GenerationFields.Parse(body, chat: true, sampling));
         var render = preamble.Validate(ChatFields.Parse);
         var text = ChatFields.Render(host, model, render);
-        var promptIds = host.Tokenize(model.Id, text, fields.AddSpecialTokens);
+        var promptIds = host.TokenizeChat(model.Id, render, text, fields.AddSpecialTokens);
         if (promptIds.Count == 0)
             throw new RequestValidationException("messages", "The rendered chat prompt has no tokens.");
         var (maxTokens, minTokens) = preamble.Validate(_ => fields.ResolveLengths(promptIds.Count, model.MaxModelLen, "messages"));

@@ -35,7 +35,7 @@ public sealed partial class ChatWriter(
             Usage.Of(promptTokens, completionTokens), null)
         {
             // one prompt for every choice: its logprobs go at the top level (api.md §4.6)
-            PromptLogprobs = fields.Sampling.PromptLogprobs is int k && states[0].PromptLogprobs is { } prompt ? logprobs.Prompt(prompt, k) : null,
+            PromptLogprobs = fields.Sampling.PromptLogprobs is int k && states[0].PromptLogprobs is { } prompt ? logprobs.Prompt(prompt, k, states[0].PromptTokenTexts) : null,
         };
         if (asEvent)
         {

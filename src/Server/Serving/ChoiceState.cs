@@ -20,6 +20,8 @@ public sealed class ChoiceState
 
     public IReadOnlyList<PromptTokenLogprob?>? PromptLogprobs { get; private set; }
 
+    public IReadOnlyList<string>? PromptTokenTexts { get; private set; }
+
     public void Add(GenerationChunk chunk)
     {
         Text.Append(chunk.Text);
@@ -27,6 +29,7 @@ public sealed class ChoiceState
         if (chunk.Logprobs is not null) Logprobs.AddRange(chunk.Logprobs);
         Seed ??= chunk.Seed;
         PromptLogprobs ??= chunk.PromptLogprobs;
+        PromptTokenTexts ??= chunk.PromptTokenTexts;
         if (chunk.FinishReason is not null)
         {
             FinishReason = chunk.FinishReason;

@@ -32,13 +32,13 @@ public sealed class CompletionWriter(
             var s = states[i];
             var echo = fields.Echo ? PromptOf(i).Text : string.Empty;
             var offset = echo.Length;
-            var echoed = Echoed(i, s.PromptLogprobs, ref offset);
+            var echoed = Echoed(i, s.PromptLogprobs, s.PromptTokenTexts, ref offset);
             var generated = fields.Logprobs is null || promptOnly ? null : logprobs.Completion(s.Logprobs, ref offset);
             choices[i] = new CompletionChoice(i, echo + (promptOnly ? string.Empty : s.Text),
                 echoed is null ? generated : LogprobFormatter.Concat(echoed, generated),
                 promptOnly ? "length" : s.FinishReason ?? "length", promptOnly ? null : s.StopReason, s.Seed, promptOnly ? [] : s.TokenIds)
             {
-                PromptLogprobs = fields.Sampling.PromptLogprobs is int k && s.PromptLogprobs is { } prompt ? logprobs.Prompt(prompt, k) : null,
+                PromptLogprobs = fields.Sampling.PromptLogprobs is int k && s.PromptLogprobs is { } prompt ? logprobs.Prompt(prompt, k, s.PromptTokenTexts) : null,
             };
             completionTokens += promptOnly ? 0 : s.TokenIds.Count;
         }
@@ -62,6 +62,7 @@ public sealed class CompletionWriter(
         var started = new bool[Choices];
         var finished = new bool[Choices];
         var promptLogprobs = new IReadOnlyList<Generation.PromptTokenLogprob?>?[Choices];
+        var promptTexts = new IReadOnlyList<string>?[Choices];
         await sse.StartAsync(ct).ConfigureAwait(false);
         try
         {
@@ -69,6 +70,7 @@ public sealed class CompletionWriter(
             {
                 var (i, chunk) = (item.Index, item.Chunk);
                 promptLogprobs[i] ??= chunk.PromptLogprobs;
+                promptTexts[i] ??= chunk.PromptTokenTexts;
                 // max_tokens = 0: the hidden token only brought the prompt's logprobs
                 if (promptOnly) continue;
                 tokens[i] += chunk.TokenIds.Count;
@@ -82,7 +84,7 @@ public sealed class CompletionWriter(
                     {
                         text = PromptOf(i).Text + text;
                         offsets[i] = PromptOf(i).Text.Length;
-                        echoed = Echoed(i, chunk.PromptLogprobs, ref offsets[i]);
+                        echoed = Echoed(i, chunk.PromptLogprobs, chunk.PromptTokenTexts, ref offsets[i]);
                     }
                 }
                 finished[i] |= chunk.FinishReason is not null;
@@ -100,7 +102,7 @@ public sealed class CompletionWriter(
                 // Only with max_tokens = 0 and echo: the prompt alone, finishing for length.
                 var text = fields.Echo && !started[i] ? PromptOf(i).Text : string.Empty;
                 var offset = 0;
-                var lp = fields.Echo && !started[i] ? Echoed(i, promptLogprobs[i], ref offset) : null;
+                var lp = fields.Echo && !started[i] ? Echoed(i, promptLogprobs[i], promptTexts[i], ref offset) : null;
                 await sse.WriteAsync(Chunk([new CompletionChunkChoice(i, text, lp, "length", null, null)], RunningUsage(i, tokens[i])),
                     ServerJsonContext.Relaxed.CompletionChunk, ct).ConfigureAwait(false);
             }
@@ -124,11 +126,12 @@ public sealed class CompletionWriter(
     }
 
     // The echoed prompt's logprobs when echo and logprobs are both asked; offsets then count from the prompt's first token.
-    private CompletionLogprobs? Echoed(int choice, IReadOnlyList<Generation.PromptTokenLogprob?>? prompt, ref int offset)
+    private CompletionLogprobs? Echoed(int choice, IReadOnlyList<Generation.PromptTokenLogprob?>? prompt, IReadOnlyList<string>? texts,
+        ref int offset)
     {
         if (!fields.Echo || fields.Logprobs is not int k || prompt is null) return null;
         offset = 0;
-        return logprobs.EchoedPrompt(PromptOf(choice).TokenIds, prompt, k, ref offset);
+        return logprobs.EchoedPrompt(PromptOf(choice).TokenIds, prompt, k, ref offset, texts);
     }
 
     private CompletionChunk Chunk(IReadOnlyList<CompletionChunkChoice> choices, Usage? usage) =>

@@ -10,7 +10,8 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
     // JSON has no −∞; OpenAI-compatible servers write −9999.0 (api.md §4.4).
     private const float NegativeInfinityStandIn = -9999f;
 
-    private string Text(int id) => detokenize ? host.TokenText(model, id) : $"token_id:{id}";
+    // The engine's text in context when it gave one (exact: tokens join to the text), else the token alone.
+    private string Text(int id, string? inContext = null) => !detokenize ? $"token_id:{id}" : inContext ?? host.TokenText(model, id);
 
     private static float Safe(float logprob) => float.IsNegativeInfinity(logprob) || float.IsNaN(logprob) ? NegativeInfinityStandIn : logprob;
 
@@ -24,11 +25,11 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            tokens[i] = Text(e.TokenId);
+            tokens[i] = Text(e.TokenId, e.Text);
             values[i] = Safe(e.Logprob);
-            // k best plus the sampled token; ids decoding to the same text collapse into one key (OpenAI).
+            // k best plus the sampled token; ids with the same text in context collapse into one key (OpenAI).
             var top = new Dictionary<string, float>(StringComparer.Ordinal);
-            foreach (var alt in e.Top) top.TryAdd(Text(alt.TokenId), Safe(alt.Logprob));
+            foreach (var alt in e.Top) top.TryAdd(Text(alt.TokenId, alt.Text), Safe(alt.Logprob));
             top.TryAdd(tokens[i], Safe(e.Logprob));
             tops[i] = top;
             offsets[i] = textOffset;
@@ -42,7 +43,9 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
     /// logprob and top dict (nothing precedes it), the others with their logprob and <paramref name="k"/> best
     /// alternatives plus the token itself.
     /// </summary>
-    public CompletionLogprobs EchoedPrompt(IReadOnlyList<int> promptIds, IReadOnlyList<PromptTokenLogprob?> entries, int k, ref int textOffset)
+    /// <param name="promptTexts">Each prompt token's text in the prompt, when the engine gave them.</param>
+    public CompletionLogprobs EchoedPrompt(IReadOnlyList<int> promptIds, IReadOnlyList<PromptTokenLogprob?> entries, int k, ref int textOffset,
+        IReadOnlyList<string>? promptTexts = null)
     {
         var tokens = new string[promptIds.Count];
         var values = new float?[promptIds.Count];
@@ -50,12 +53,12 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
         var offsets = new int[promptIds.Count];
         for (var i = 0; i < promptIds.Count; i++)
         {
-            tokens[i] = Text(promptIds[i]);
+            tokens[i] = Text(promptIds[i], promptTexts is not null && i < promptTexts.Count ? promptTexts[i] : null);
             if (i < entries.Count && entries[i] is { } e)
             {
                 values[i] = Safe(e.Logprob);
                 var top = new Dictionary<string, float>(StringComparer.Ordinal);
-                for (var j = 0; j < e.Top.Count && j < k; j++) top.TryAdd(Text(e.Top[j].TokenId), Safe(e.Top[j].Logprob));
+                for (var j = 0; j < e.Top.Count && j < k; j++) top.TryAdd(Text(e.Top[j].TokenId, e.Top[j].Text), Safe(e.Top[j].Logprob));
                 top.TryAdd(tokens[i], Safe(e.Logprob));
                 tops[i] = top;
             }
@@ -74,25 +77,27 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
     /// <c>prompt_logprobs</c> (api.md §4.6): null for the first position, then the prompt token and the
     /// <paramref name="k"/> best alternatives keyed by id, each with its logprob, rank and text.
     /// </summary>
-    public List<Dictionary<string, PromptLogprobEntry>?> Prompt(IReadOnlyList<PromptTokenLogprob?> entries, int k)
+    public List<Dictionary<string, PromptLogprobEntry>?> Prompt(IReadOnlyList<PromptTokenLogprob?> entries, int k,
+        IReadOnlyList<string>? promptTexts = null)
     {
         var result = new List<Dictionary<string, PromptLogprobEntry>?>(entries.Count);
-        foreach (var e in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (e is null)
+            if (entries[i] is not { } e)
             {
                 result.Add(null);
                 continue;
             }
+            var text = Text(e.TokenId, promptTexts is not null && i < promptTexts.Count ? promptTexts[i] : null);
             var position = new Dictionary<string, PromptLogprobEntry>(StringComparer.Ordinal)
             {
-                [e.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new(Safe(e.Logprob), e.Rank, Text(e.TokenId)),
+                [e.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new(Safe(e.Logprob), e.Rank, text),
             };
             for (var j = 0; j < e.Top.Count && j < k; j++)
             {
                 // the alternatives are sorted by logprob descending: rank j + 1
                 position.TryAdd(e.Top[j].TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    new(Safe(e.Top[j].Logprob), j + 1, Text(e.Top[j].TokenId)));
+                    new(Safe(e.Top[j].Logprob), j + 1, Text(e.Top[j].TokenId, e.Top[j].Text)));
             }
             result.Add(position);
         }
@@ -109,18 +114,19 @@ public sealed class LogprobFormatter(IModelHost host, string model, bool detoken
             var top = new List<ChatTopLogprob>(Math.Min(topCount, e.Top.Count));
             for (var j = 0; j < e.Top.Count && j < topCount; j++)
             {
-                var t = Text(e.Top[j].TokenId);
-                top.Add(new ChatTopLogprob(t, Safe(e.Top[j].Logprob), Bytes(t)));
+                var t = Text(e.Top[j].TokenId, e.Top[j].Text);
+                top.Add(new ChatTopLogprob(t, Safe(e.Top[j].Logprob), Bytes(t, e.Top[j].Bytes)));
             }
-            var token = Text(e.TokenId);
-            content[i] = new ChatTokenLogprob(token, Safe(e.Logprob), Bytes(token), top);
+            var token = Text(e.TokenId, e.Text);
+            content[i] = new ChatTokenLogprob(token, Safe(e.Logprob), Bytes(token, e.Bytes), top);
         }
         return new ChatLogprobs(content);
     }
 
-    private static int[] Bytes(string text)
+    // The token's own bytes when the engine gave them (a byte-level fragment of a character), else the text's UTF-8.
+    private int[] Bytes(string text, byte[]? own)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var bytes = detokenize && own is not null ? own : Encoding.UTF8.GetBytes(text);
         var result = new int[bytes.Length];
         for (var i = 0; i < bytes.Length; i++) result[i] = bytes[i];
         return result;

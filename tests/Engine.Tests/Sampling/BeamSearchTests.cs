@@ -90,6 +90,29 @@ public sealed class BeamSearchTests
     }
 
     [Fact]
+    public void EarlyStoppingTrueFalseAndNever_GiveThreeDifferentResults()
+    {
+        // The table above plus a near-certain run 1,0,0,0 then EOS; length_penalty 2, max_tokens 6, width 2.
+        // true: two finished after step 2 ([0,EOS] −0.327, [1,EOS] −0.576): stop.
+        // false: keeps going while the best live beam at its current length beats −0.576; [1,0,0,0,EOS]
+        //   (ln(0.2·0.25·0.9998³·0.9998) / 5² = −0.120) enters, and after step 5 the live [1,0,0,0,0] at its
+        //   current length (ln(0.2·0.25·0.9998³·1e−4) / 6² = −0.339) no longer beats the worst kept (−0.327): stop.
+        // "never": scores live beams at max(1 + 6, 100) = 100 tokens, so it runs to max_tokens, where the
+        //   length-finished [1,0,0,0,0,0] (ln(0.2·0.25·0.9998³·1e−4·0.05) / 7² = −0.310; the last step is the
+        //   table's default row) displaces [0,EOS] (−0.327).
+        var table = EarlyStoppingTable();
+        table["1,0"] = [0.9998f, 0.0001f, 0.0001f];
+        table["1,0,0"] = [0.9998f, 0.0001f, 0.0001f];
+        table["1,0,0,0"] = [0.0001f, 0.0001f, 0.9998f];
+        int[][] Result(EarlyStopping early) =>
+            [.. BeamSearch.Run(Config(6, 2f, early), new ToyModel(table).Step).Select(r => r.Tokens.ToArray())];
+
+        Assert.Equal([[0, Eos], [1, Eos]], Result(EarlyStopping.True));
+        Assert.Equal([[1, 0, 0, 0, Eos], [0, Eos]], Result(EarlyStopping.False));
+        Assert.Equal([[1, 0, 0, 0, Eos], [1, 0, 0, 0, 0, 0]], Result(EarlyStopping.Never));
+    }
+
+    [Fact]
     public void ReturnsNBest_SortedByScore()
     {
         var model = new ToyModel(EarlyStoppingTable());

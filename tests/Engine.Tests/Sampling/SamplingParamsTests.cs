@@ -153,7 +153,7 @@ public sealed class SamplingParamsTests
         { """{"allowed_token_ids": []}""", "allowed_token_ids" },
         { """{"allowed_token_ids": [10]}""", "allowed_token_ids" },
         { """{"truncate_prompt_tokens": 0}""", "truncate_prompt_tokens" },
-        { """{"guided_regex": "a", "guided_choice": ["b"]}""", "guided_json" },
+        { """{"guided_regex": "a", "guided_choice": ["b"]}""", "guided_choice" },
         { """{"response_format": {"type": "json_object"}, "guided_regex": "a"}""", "response_format" },
         { """{"response_format": {"type": "yaml"}}""", "response_format" },
         { """{"temperature": "hot"}""", "temperature" },

@@ -71,7 +71,7 @@ public sealed class RequestErrorsTests
         { """{"model": "no-template", "messages": [{"role": "user", "content": "hi"}]}""", "chat_template" },
         { """{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "chat_template": "BROKEN"}""", "chat_template" },
         { """{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "max_completion_tokens": 100}""", "messages" },
-        { """{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "logprobs": 1}""", "logprobs" },
+        { """{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "logprobs": "yes"}""", "logprobs" },
     };
 
     [Theory]

@@ -296,7 +296,7 @@ public sealed class GenerationFeaturesTests
     public static TheoryData<string, string> Invalid => new()
     {
         { "\"prompt_logprobs\": 1, \"stream\": true", "prompt_logprobs" },
-        { "\"prompt_logprobs\": 0, \"stream\": true", "prompt_logprobs" },
+        { "\"prompt_logprobs\": 1, \"stream\": true", "prompt_logprobs" },
         { "\"use_beam_search\": true, \"best_of\": 2, \"temperature\": 0.7", "temperature" },
         { "\"use_beam_search\": true, \"best_of\": 1, \"temperature\": 0", "best_of" },
         { "\"use_beam_search\": true, \"best_of\": 2, \"temperature\": 0, \"top_p\": 0.5", "top_p" },

@@ -19,6 +19,26 @@ public sealed class GuidedDecodingEndpointTests
 
     private static EngineModelHost Host() => BuiltinEngine.Load();
 
+    // the documented example (the seeds' "S -> 'yes' | 'no'"), the same in Lark EBNF (vLLM's outlines backend), and GBNF
+    [Theory]
+    [InlineData("S -> 'yes' | 'no'")]
+    [InlineData("start: \"yes\" | \"no\"")]
+    [InlineData("root ::= \"yes\" | \"no\"")]
+    public async Task GuidedGrammar_AcceptsEachNotation_AndConstrainsTheOutput(string grammar)
+    {
+        using var host = Host();
+        await using var server = await TestServer.StartAsync(host);
+        for (var seed = 0; seed < 3; seed++)
+        {
+            var (status, body, _) = await Api.PostAsync(server.Client, "/v1/completions",
+                $$"""{"model": "{{Model}}", "prompt": "Answer:", "max_tokens": 8, "temperature": 1, "seed": {{seed}}, "guided_grammar": {{JsonSerializer.Serialize(grammar)}}}""");
+            Assert.Equal(HttpStatusCode.OK, status);
+            var choice = body.GetProperty("choices")[0];
+            Assert.Contains(choice.GetProperty("text").GetString(), (string[])["yes", "no"]);
+            Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+        }
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
@@ -86,7 +106,8 @@ public sealed class GuidedDecodingEndpointTests
     [InlineData("\"guided_regex\": \"a(?=b)\"", "guided_regex", "lookahead")]
     [InlineData("\"guided_json\": {\"type\": \"number\", \"minimum\": 1}", "guided_json", "'minimum'")]
     [InlineData("\"guided_json\": \"{not json\"", "guided_json", "not valid JSON")]
-    [InlineData("\"guided_grammar\": \"S -> 'yes' | 'no'\"", "guided_grammar", "GBNF")]
+    [InlineData("\"guided_grammar\": \"S -> 'yes' | T\"", "guided_grammar", "line 1, column 14: rule 'T' is used but never defined")]
+    [InlineData("\"guided_grammar\": \"start: \\\"a\\\"\\nb: @\"", "guided_grammar", "line 2, column 4")]
     [InlineData("\"response_format\": {\"type\": \"regex\", \"schema\": \"[a-\"}", "response_format", "unterminated character class")]
     [InlineData("\"guided_json\": {\"type\": \"object\"}, \"guided_whitespace_pattern\": \"(\"", "guided_whitespace_pattern", "unclosed '('")]
     public async Task ReturnsBadRequestNamingTheField_WhenTheConstraintIsInvalid(string field, string param, string message)
