@@ -23,8 +23,8 @@ trap 'rm -rf "$work"' EXIT
 status=0
 
 if [ -n "${ENGINE_APP:-}" ]; then
-  engine=("$ENGINE_APP/engine/engine")
-  bench=("$ENGINE_APP/bench/Bench")
+  engine=("$ENGINE_APP/engine")
+  bench=("$ENGINE_APP/Bench")
 else
   dotnet build Engine.sln -c Release -nologo -v q >&2 || exit 1
   engine=(dotnet run -c Release --no-build --project src/Server --)

@@ -13,7 +13,7 @@ rm -rf /tmp/app && tar -C /tmp -xJf .gpu/app.tar.xz
 export ENGINE_APP=/tmp/app
 nvidia-smi > "$out/device.txt" 2>&1
 status=0
-timeout 180 /tmp/app/engine/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
+timeout 180 /tmp/app/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
 timeout 240 bash bench/Kernels/run-gpu-bandwidth.sh > "$out/bandwidth.log" 2>&1 || status=1
 cp bench/results/gpu-bandwidth.md bench/results/radix-select-cuda.md "$out/" 2>/dev/null
 tail -n 5 "$out"/*.log
