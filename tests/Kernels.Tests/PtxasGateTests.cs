@@ -9,38 +9,12 @@ namespace Kernels.Tests;
 /// </summary>
 public sealed class PtxasGateTests
 {
-    public static TheoryData<string, string> Kernels()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var kernel in KernelCatalog.All)
-        {
-            foreach (var target in PtxTarget.All)
-            {
-                data.Add(kernel.Name, target.Architecture);
-            }
-        }
-        return data;
-    }
+    public static TheoryData<string, string> Kernels() => PtxGate.Cases(KernelCatalog.All);
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void PtxAssembles_WithoutSpillsOrStackFrame(string kernel, string architecture)
-    {
-        var entry = KernelCatalog.All.Single(k => k.Name == kernel);
-        var ptx = PtxCompiler.Compile(entry.Method, PtxTarget.Parse(architecture)!);
-        Assert.Contains($".target {architecture}", ptx, StringComparison.Ordinal);
-        Assert.Contains(".version 7.8", ptx, StringComparison.Ordinal);
-
-        var (exitCode, output) = Ptxas.Assemble(ptx, architecture);
-
-        Assert.True(exitCode == 0, $"ptxas -arch={architecture} rejected {kernel}:\n{output}\n--- PTX ---\n{ptx}");
-        var report = Assert.Single(PtxasReport.Parse(output));
-        Assert.True(report.SpillStoreBytes == 0 && report.SpillLoadBytes == 0, $"{kernel} spills on {architecture}:\n{output}");
-        if (entry.StackFrameAllowed is null)
-        {
-            Assert.True(report.StackFrameBytes == 0, $"{kernel} has a {report.StackFrameBytes}-byte stack frame on {architecture}:\n{output}");
-        }
-    }
+    public void PtxAssembles_WithoutSpillsOrStackFrame(string kernel, string architecture) =>
+        PtxGate.AssertPasses(KernelCatalog.All.Single(k => k.Name == kernel), architecture);
 
     [Fact]
     public void ReportParser_ReadsStackAndSpills_FromPtxasVerboseOutput()
