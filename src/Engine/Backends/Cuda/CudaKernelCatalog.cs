@@ -6,10 +6,16 @@ namespace Engine.Backends.Cuda;
 /// Every kernel instantiation of the CUDA backend, for the PTX gate (Engine.Tests' <c>CudaPtxGateTests</c>
 /// compiles each for sm_80 and sm_90 and runs ptxas). Kernels' own <see cref="KernelCatalog"/> is a fixed list
 /// inside that project, which must not know Engine, so the backend keeps its list here. None may use a stack frame.
+/// Each area (row ops and GEMV, attention, GEMM, sampling, LoRA) lists its kernels in its own part of this class,
+/// so the areas grow without touching one list; the parts are properties, not fields, because the order in which
+/// partial-class field initialisers run across files is unspecified.
 /// </summary>
-public static class CudaKernelCatalog
+public static partial class CudaKernelCatalog
 {
     public static IReadOnlyList<CatalogKernel> All { get; } =
+        [.. RowKernels, .. AttentionKernels, .. GemmKernels, .. SamplingKernels, .. LoraKernels];
+
+    private static CatalogKernel[] RowKernels =>
     [
         new(KernelCatalog.Method(typeof(EmbeddingGather), nameof(EmbeddingGather.F32))),
         new(KernelCatalog.Method(typeof(EmbeddingGather), nameof(EmbeddingGather.Bf16))),
