@@ -13,7 +13,7 @@ namespace Engine.Backends.Cuda;
 public static partial class CudaKernelCatalog
 {
     public static IReadOnlyList<CatalogKernel> All { get; } =
-        [.. RowKernels, .. AttentionKernels, .. GemmKernels, .. SamplingKernels, .. LoraKernels];
+        [.. RowKernels, .. AttentionKernels, .. GemmKernels, .. PenaltyKernels, .. SelectionKernels, .. LoraKernels];
 
     private static CatalogKernel[] RowKernels =>
     [
