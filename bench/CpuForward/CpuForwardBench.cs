@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Bench.Common;
-using Convert.Gguf;
+using ConvertTool.Gguf;
 using Engine.Model;
 using Engine.Tests.Gguf;
 

@@ -85,7 +85,7 @@ internal static class MlTokenizersYardstick
         {
             if (line.Length > 0)
             {
-                ranks.Add(ranks.Count, System.Convert.FromBase64String(line));
+                ranks.Add(ranks.Count, Convert.FromBase64String(line));
             }
         }
         return ranks;

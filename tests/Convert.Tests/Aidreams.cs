@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Tests.Common;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 /// <summary>
 /// The aidreams260K files in ../shared, and the raw float at a llama2.c offset read straight from the

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Convert.Dtype;
-using Convert.Llama2c;
+using ConvertTool.Dtype;
+using ConvertTool.Llama2c;
 using Loader.Safetensors;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 public sealed class CheckpointDtypeConversionTests
 {

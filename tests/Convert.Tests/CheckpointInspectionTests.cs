@@ -1,8 +1,8 @@
-using Convert.Inspect;
-using Convert.Llama2c;
+using ConvertTool.Inspect;
+using ConvertTool.Llama2c;
 using Spectre.Console;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 public sealed class CheckpointInspectionTests
 {

@@ -1,6 +1,6 @@
-using Convert.Cli;
+using ConvertTool.Cli;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 public sealed class ConvertCliTests
 {

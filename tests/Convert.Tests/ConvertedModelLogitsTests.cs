@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Convert.Llama2c;
+using ConvertTool.Llama2c;
 using Loader.Safetensors;
 using Tests.Common;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 public sealed class ConvertedModelLogitsTests
 {

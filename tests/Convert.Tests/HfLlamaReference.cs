@@ -1,6 +1,6 @@
 using Loader.Safetensors;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 /// <summary>
 /// Test-only Hugging Face Llama forward pass in double precision over a converted checkpoint: rotate-half RoPE

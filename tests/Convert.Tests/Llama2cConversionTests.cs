@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Convert.Llama2c;
+using ConvertTool.Llama2c;
 using Loader.Config;
 using Loader.Llama2c;
 using Loader.Safetensors;
 using Loader.Tokenizers;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 public sealed class Llama2cConversionTests
 {

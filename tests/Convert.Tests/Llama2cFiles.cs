@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 /// <summary>Hand-built llama2.c files: checkpoints whose float i has value i, tokenizers from piece strings.</summary>
 internal static class Llama2cFiles

@@ -1,8 +1,8 @@
-using Convert.Llama2c;
+using ConvertTool.Llama2c;
 using Google.Protobuf;
 using Loader.Llama2c;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 /// <summary><c>convert llama2c</c>'s tokenizer.model: every piece of tokenizer.bin at its id, with its score,
 /// spaces as U+2581 and the SentencePiece piece types (read back with protobuf's reader; the Engine tests load

@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
-using Convert.Cli;
-using Convert.Llama2c;
-using Convert.Lora;
+using ConvertTool.Cli;
+using ConvertTool.Llama2c;
+using ConvertTool.Lora;
 using Loader.Adapters;
 using Loader.Safetensors;
 
-namespace Convert.Tests;
+namespace ConvertTool.Tests;
 
 public sealed class LoraMergeConversionTests
 {

@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
-using Convert.Gguf;
-using Convert.Llama2c;
+using ConvertTool.Gguf;
+using ConvertTool.Llama2c;
 using Loader.Config;
 using Loader.Tokenizers;
 using Tests.Common;
 
-namespace Convert.Tests.Gguf;
+namespace ConvertTool.Tests.Gguf;
 
 public sealed class GgufConversionTests
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Convert.Tests.Gguf;
+namespace ConvertTool.Tests.Gguf;
 
 /// <summary>
 /// A GGUF v3 reader written from the format description (magic, version, counts, typed key/values, tensor infos,

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
-using Convert.Gguf;
-using Convert.Llama2c;
+using ConvertTool.Gguf;
+using ConvertTool.Llama2c;
 using Tests.Common;
 
-namespace Convert.Tests.Gguf;
+namespace ConvertTool.Tests.Gguf;
 
 public sealed class GgufWriterTests
 {

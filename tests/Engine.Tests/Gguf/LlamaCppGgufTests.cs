@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Convert.Gguf;
+using ConvertTool.Gguf;
 using Engine.Model;
 using Engine.Tests.Model;
 using Engine.Tokenization;

@@ -1,4 +1,4 @@
-using Convert.Lora;
+using ConvertTool.Lora;
 using Engine.Lora;
 using Engine.Model;
 using Engine.Tests.Model;

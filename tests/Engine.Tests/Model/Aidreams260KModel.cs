@@ -1,4 +1,4 @@
-using Convert.Llama2c;
+using ConvertTool.Llama2c;
 using Engine.Model;
 using Loader.Safetensors;
 using Tests.Common;

@@ -19,7 +19,7 @@ public sealed class LibraryFormatTokenizerTests
         Directory.CreateDirectory(dir);
         var file = TokenizerJsonFile.Read(SharedFiles.PathOf("fixtures", "tokenizers", "gpt4o", "tokenizer.json"));
         var lines = file.Model.Vocab.OrderBy(p => p.Value).Select(p =>
-            System.Convert.ToBase64String([.. p.Key.Select(ch => (byte)ByteLevelAlphabet.ByteOf(ch))]) + " " + p.Value);
+            Convert.ToBase64String([.. p.Key.Select(ch => (byte)ByteLevelAlphabet.ByteOf(ch))]) + " " + p.Value);
         File.WriteAllLines(Path.Combine(dir, "o200k_base.tiktoken"), lines);
         var config = new StringBuilder("{\"added_tokens_decoder\": {");
         config.AppendJoin(", ", file.AddedTokens.Select(t => $"\"{t.Id}\": {{\"content\": {JsonSerializer.Serialize(t.Content)}, \"special\": {(t.Special ? "true" : "false")}}}"));

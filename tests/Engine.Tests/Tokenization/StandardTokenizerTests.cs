@@ -192,7 +192,7 @@ public sealed class StandardTokenizerTests
             var expected = Encoding.UTF8.GetBytes(normalized[start..end]);
             if (!run.SequenceEqual(expected))
             {
-                return $"tokens {i}..{j - 1} spell {System.Convert.ToHexString([.. run])}, their span [{start},{end}) is {System.Convert.ToHexString(expected)}";
+                return $"tokens {i}..{j - 1} spell {Convert.ToHexString([.. run])}, their span [{start},{end}) is {Convert.ToHexString(expected)}";
             }
             position = end;
             i = j;
@@ -204,7 +204,7 @@ public sealed class StandardTokenizerTests
     {
         if (token is { Length: 6 } && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>')
         {
-            return [System.Convert.ToByte(token.Substring(3, 2), 16)];
+            return [Convert.ToByte(token.Substring(3, 2), 16)];
         }
         if (byteLevel && token.All(ch => ByteLevelAlphabet.ByteOf(ch) >= 0))
         {

@@ -13,7 +13,7 @@ public sealed class PostgresKeyStoreTests(StoreServers stores)
     private static async Task<long> ScalarAsync(PostgresKeyStore store, string sql)
     {
         await using var command = store.DataSource.CreateCommand(sql);
-        return System.Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Loader.Safetensors;
 using Loader.Tokenizers;
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary>Turns the loader's input errors into one red line and exit code 1; anything else is a bug and propagates.</summary>
 internal static class CommandErrors

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary>The table of contents of the <c>convert</c> tool: one line per subcommand, each in its own file.</summary>
 public static class ConvertCli

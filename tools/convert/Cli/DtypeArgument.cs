@@ -1,7 +1,7 @@
 using Loader.Config;
 using Loader.Safetensors;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary>Parses the <c>--dtype f32|f16|bf16</c> option shared by the conversion commands.</summary>
 internal static class DtypeArgument

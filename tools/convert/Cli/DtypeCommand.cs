@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Convert.Dtype;
+using ConvertTool.Dtype;
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary><c>convert dtype --in DIR --out DIR --dtype f32|f16|bf16</c>.</summary>
 public static class DtypeCommand

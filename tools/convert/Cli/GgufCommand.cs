@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Convert.Gguf;
+using ConvertTool.Gguf;
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary><c>convert gguf --in HF_DIR --out FILE.gguf [--dtype f32|f16|bf16|q8_0]</c>.</summary>
 public static class GgufCommand

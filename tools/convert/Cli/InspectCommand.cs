@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Convert.Inspect;
+using ConvertTool.Inspect;
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary><c>convert inspect PATH</c>: a table of tensors, dtypes, shapes and bytes, with the parameter count.</summary>
 public static class InspectCommand

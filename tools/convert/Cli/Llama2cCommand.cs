@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Convert.Llama2c;
+using ConvertTool.Llama2c;
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary><c>convert llama2c --checkpoint model.bin --tokenizer tokenizer.bin --out DIR [--dtype f32|f16|bf16]</c>.</summary>
 public static class Llama2cCommand

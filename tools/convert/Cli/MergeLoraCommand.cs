@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Convert.Lora;
+using ConvertTool.Lora;
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary><c>convert merge-lora --base DIR --adapter DIR [--multiplier M] --out DIR</c>.</summary>
 public static class MergeLoraCommand

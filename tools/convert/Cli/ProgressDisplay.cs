@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Convert.Cli;
+namespace ConvertTool.Cli;
 
 /// <summary>
 /// Runs a long conversion with a live progress bar on an interactive terminal and plain lines otherwise.

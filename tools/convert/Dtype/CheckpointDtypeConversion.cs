@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Loader.Config;
 using Loader.Safetensors;
 
-namespace Convert.Dtype;
+namespace ConvertTool.Dtype;
 
 /// <summary>
 /// <c>convert dtype</c>: copies a Hugging Face directory, rewriting every floating-point tensor of every

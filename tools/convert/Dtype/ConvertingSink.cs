@@ -1,7 +1,7 @@
 using System.Buffers;
 using Loader.Safetensors;
 
-namespace Convert.Dtype;
+namespace ConvertTool.Dtype;
 
 /// <summary>
 /// Receives streamed tensor chunks and writes them to the output file: floating-point tensors converted to

@@ -1,4 +1,4 @@
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <summary>The ggml tensor types <c>convert gguf</c> writes, with ggml's numeric ids (ggml.h <c>ggml_type</c>).</summary>
 public enum GgmlType

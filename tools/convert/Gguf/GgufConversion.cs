@@ -1,10 +1,10 @@
 using System.Globalization;
-using Convert.Llama2c;
+using ConvertTool.Llama2c;
 using Loader.Config;
 using Loader.Safetensors;
 using Loader.Tokenizers;
 
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <summary>
 /// <c>convert gguf</c>: writes a Hugging Face Llama/Mistral directory as one GGUF file that llama.cpp loads as

@@ -1,4 +1,4 @@
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <param name="InputDirectory">A Hugging Face Llama-family directory (config.json, *.safetensors, tokenizer.json).</param>
 /// <param name="OutputFile">The .gguf file to write.</param>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Loader.Safetensors;
 
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <summary>
 /// Encodes float32 rows as ggml tensor data. F16 and BF16 round to nearest, ties to even (the loader's

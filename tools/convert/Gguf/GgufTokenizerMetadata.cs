@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Loader.Config;
 using Loader.Tokenizers;
 
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <summary>
 /// The <c>tokenizer.ggml.*</c> metadata llama.cpp needs to tokenize like our tokenizer.json, for the two

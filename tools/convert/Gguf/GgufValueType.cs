@@ -1,4 +1,4 @@
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <summary>GGUF metadata value types (gguf.h <c>gguf_type</c>); only the ones the writer emits.</summary>
 internal enum GgufValueType : uint

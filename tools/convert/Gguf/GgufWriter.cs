@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Convert.Gguf;
+namespace ConvertTool.Gguf;
 
 /// <summary>
 /// Writes a GGUF v3 file: the magic <c>GGUF</c>, version 3, the tensor and metadata counts, the metadata

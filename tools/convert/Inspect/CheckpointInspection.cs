@@ -2,7 +2,7 @@ using Loader.Llama2c;
 using Loader.Safetensors;
 using Spectre.Console;
 
-namespace Convert.Inspect;
+namespace ConvertTool.Inspect;
 
 /// <summary>
 /// <c>convert inspect PATH</c>: lists the tensors of a safetensors file or checkpoint directory, or of a

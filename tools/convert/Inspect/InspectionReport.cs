@@ -1,4 +1,4 @@
-namespace Convert.Inspect;
+namespace ConvertTool.Inspect;
 
 /// <summary>What <c>convert inspect</c> found: the format, every tensor, and the totals.</summary>
 public sealed record InspectionReport(string Path, string Format, IReadOnlyList<InspectedTensor> Tensors)

@@ -3,7 +3,7 @@ using Loader.Llama2c;
 using Loader.Safetensors;
 using Loader.Tokenizers;
 
-namespace Convert.Llama2c;
+namespace ConvertTool.Llama2c;
 
 /// <summary>
 /// <c>convert llama2c</c>: turns a llama2.c checkpoint and tokenizer.bin into a Hugging Face Llama directory

@@ -1,10 +1,10 @@
 using System.Text;
-using Convert.Output;
+using ConvertTool.Output;
 using Loader.Config;
 using Loader.Llama2c;
 using Loader.Safetensors;
 
-namespace Convert.Llama2c;
+namespace ConvertTool.Llama2c;
 
 /// <summary>
 /// The JSON files of the converted Hugging Face directory: config.json, generation_config.json,

@@ -1,6 +1,6 @@
 using Loader.Llama2c;
 
-namespace Convert.Llama2c;
+namespace ConvertTool.Llama2c;
 
 /// <summary>
 /// Which llama2.c tensor (and layer) becomes which Hugging Face Llama tensor, with its HF shape

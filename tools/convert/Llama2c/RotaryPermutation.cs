@@ -1,4 +1,4 @@
-namespace Convert.Llama2c;
+namespace ConvertTool.Llama2c;
 
 /// <summary>
 /// Reorders the rows of llama2.c's wq / wk so Hugging Face's rotate-half RoPE computes what llama2.c's

@@ -1,7 +1,7 @@
 using Loader.Adapters;
 using Loader.Safetensors;
 
-namespace Convert.Lora;
+namespace ConvertTool.Lora;
 
 /// <summary>
 /// <c>convert merge-lora</c>: writes a copy of a Hugging Face checkpoint whose adapted projections are

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Convert.Output;
+namespace ConvertTool.Output;
 
 /// <summary>Writes the small JSON files of a Hugging Face directory, indented with two spaces as HF writes them.</summary>
 internal static class JsonFile
