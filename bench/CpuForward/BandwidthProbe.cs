@@ -1,58 +1,138 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using System.Runtime.InteropServices;
 
 namespace Bench.CpuForward;
 
 /// <summary>
-/// The memory roofline's denominator: how fast <c>threads</c> threads can stream a buffer far larger than the
-/// caches, each summing its half with Vector512 loads over 4 accumulators (a read-only loop, as a decode GEMV
-/// reads its weights). Reports the best of several passes in GB/s (10^9 bytes).
+/// The memory roofline's denominator: how fast <c>threads</c> threads can stream a 1 GiB buffer (far beyond the
+/// 32 MiB L3), read-only, as a decode GEMV streams its weights. Every <see cref="ReadVariant"/> runs on dedicated
+/// threads pinned one per CPU (sched_setaffinity; unpinned where that fails), released together; a pass's time
+/// runs from the first thread's start to the last one's end. The roofline is the best variant's best pass, in
+/// GB/s (10^9 bytes). A second buffer advised into transparent huge pages (madvise) tells whether TLB misses on
+/// 4 KiB pages cost anything; it is reported beside the variants, not taken as the roofline, since the weights
+/// are file pages (the page cache gives 4 KiB pages) for our engine and llama.cpp alike.
 /// </summary>
-internal sealed unsafe class BandwidthProbe : IDisposable
+internal sealed unsafe partial class BandwidthProbe : IDisposable
 {
+    private const int HugePageBytes = 2 << 20;
+    private const int MadvHugePage = 14;
+
     private readonly nint _bytes;
-    private readonly float* _data;
+    private readonly byte* _data;
+    private readonly byte* _huge;
+    private readonly bool _hugeAdvised;
 
     public BandwidthProbe(long bytes)
     {
         _bytes = (nint)bytes;
-        _data = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        new Span<byte>(_data, (int)Math.Min(bytes, int.MaxValue)).Fill(1);
-        for (long o = int.MaxValue; o < bytes; o += int.MaxValue)
-        {
-            new Span<byte>((byte*)_data + o, (int)Math.Min(bytes - o, int.MaxValue)).Fill(1);
-        }
+        _data = Allocate(_bytes);
+        _huge = Allocate(_bytes);
+        _hugeAdvised = madvise(_huge, (nuint)_bytes, MadvHugePage) == 0;
+        Fill(_data, _bytes);
+        Fill(_huge, _bytes);
     }
 
-    public double MeasureGBps(int threads, int passes = 5)
+    /// <summary>Whether the threads could be pinned (the last measurement).</summary>
+    public bool Pinned { get; private set; }
+
+    /// <summary>Whether the kernel accepted the huge-page advice for the second buffer.</summary>
+    public bool HugePagesAdvised => _hugeAdvised;
+
+    /// <summary>GB/s of each variant (best of <paramref name="passes"/>) and of Unroll8 on the huge-page buffer.</summary>
+    public (Dictionary<ReadVariant, double> Variants, double HugePages) Measure(int threads, int passes = 3)
+    {
+        var variants = new Dictionary<ReadVariant, double>();
+        foreach (var variant in Enum.GetValues<ReadVariant>())
+        {
+            variants[variant] = Best(_data, variant, threads, passes);
+        }
+        return (variants, Best(_huge, ReadVariant.Unroll8, threads, passes));
+    }
+
+    private double Best(byte* buffer, ReadVariant variant, int threads, int passes)
     {
         var best = 0.0;
-        var per = _bytes / threads / 256 * 256;
         for (var pass = 0; pass < passes; pass++)
         {
-            var clock = Stopwatch.StartNew();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => Sum((byte*)_data + (t * per), per));
-            best = Math.Max(best, per * threads / clock.Elapsed.TotalSeconds / 1e9);
+            best = Math.Max(best, Pass(buffer, variant, threads));
         }
         return best;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Sum(byte* p, nint bytes)
+    private double Pass(byte* buffer, ReadVariant variant, int threads)
     {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        var f = (float*)p;
-        var n = bytes / sizeof(float);
-        for (nint i = 0; i + 64 <= n; i += 64)
+        var per = _bytes / threads / ReadLoops.ClaimBytes * ReadLoops.ClaimBytes;
+        var blocks = per * threads / ReadLoops.ClaimBytes;
+        var starts = new long[threads];
+        var ends = new long[threads];
+        var pinned = new bool[threads];
+        var next = -1;
+        using var go = new ManualResetEventSlim(false);
+        var workers = new Thread[threads];
+        for (var t = 0; t < threads; t++)
         {
-            a0 += Vector512.LoadAligned(f + i);
-            a1 += Vector512.LoadAligned(f + i + 16);
-            a2 += Vector512.LoadAligned(f + i + 32);
-            a3 += Vector512.LoadAligned(f + i + 48);
+            var index = t;
+            workers[t] = new Thread(() =>
+            {
+                pinned[index] = Pin(index % Environment.ProcessorCount);
+                go.Wait();
+                starts[index] = Stopwatch.GetTimestamp();
+                if (variant == ReadVariant.Claimed)
+                {
+                    int block;
+                    while ((block = Interlocked.Increment(ref next)) < blocks)
+                    {
+                        ReadLoops.Read(variant, buffer + ((nint)block * ReadLoops.ClaimBytes), ReadLoops.ClaimBytes);
+                    }
+                }
+                else
+                {
+                    ReadLoops.Read(variant, buffer + (index * per), per);
+                }
+                ends[index] = Stopwatch.GetTimestamp();
+            });
+            workers[t].Start();
         }
-        return Vector512.Sum(a0 + a1 + a2 + a3);
+        Thread.Sleep(20);   // every thread pinned and waiting
+        go.Set();
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+        Pinned = pinned.All(p => p);
+        var seconds = (double)(ends.Max() - starts.Min()) / Stopwatch.Frequency;
+        return per * threads / seconds / 1e9;
     }
 
-    public void Dispose() => System.Runtime.InteropServices.NativeMemory.AlignedFree(_data);
+    private static bool Pin(int cpu)
+    {
+        if (!OperatingSystem.IsLinux() || cpu >= 64)
+        {
+            return false;
+        }
+        var mask = 1UL << cpu;
+        return sched_setaffinity(0, sizeof(ulong), &mask) == 0;
+    }
+
+    private static byte* Allocate(nint bytes) => (byte*)NativeMemory.AlignedAlloc((nuint)bytes, HugePageBytes);
+
+    private static void Fill(byte* p, nint bytes)
+    {
+        for (nint o = 0; o < bytes; o += int.MaxValue)
+        {
+            new Span<byte>(p + o, (int)Math.Min(bytes - o, int.MaxValue)).Fill(1);
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int sched_setaffinity(int pid, nuint cpusetsize, ulong* mask);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int madvise(void* address, nuint length, int advice);
+
+    public void Dispose()
+    {
+        NativeMemory.AlignedFree(_data);
+        NativeMemory.AlignedFree(_huge);
+    }
 }

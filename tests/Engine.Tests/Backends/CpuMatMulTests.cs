@@ -6,9 +6,10 @@ namespace Engine.Tests.Backends;
 public sealed class CpuMatMulTests
 {
     // Sizes sweep every tail: rows not a multiple of 4 or 16, k not a multiple of 16 (one Vector512) or below it,
-    // tokens below 4 (the GEMV path) and not a multiple of 4 (the GEMM tile). Reference: double-precision dot
-    // products of the same (rounded) weights; k ≤ 41 float32 products of O(1) values lose at most ~1e-5, so 1e-4
-    // is a safe bound that still catches any index error.
+    // an odd and an even number of 16-blocks (the kernels' two partial sums), tokens below 4 (the GEMV path) and
+    // not a multiple of 4 (the GEMM tile). Reference: double-precision dot products of the same (rounded) weights;
+    // k ≤ 81 float32 products of O(1) values lose at most ~2e-5, so 1e-4 is a safe bound that still catches any
+    // index error.
     [Theory]
     [InlineData(DType.F32)]
     [InlineData(DType.F16)]
@@ -19,7 +20,7 @@ public sealed class CpuMatMulTests
         using var backend = new CpuBackend(threads: 2);
         foreach (var n in new[] { 1, 3, 4, 5, 16, 17, 35 })
         {
-            foreach (var k in new[] { 1, 7, 15, 16, 17, 33, 41 })
+            foreach (var k in new[] { 1, 7, 15, 16, 17, 33, 41, 64, 81 })
             {
                 foreach (var tokens in new[] { 1, 2, 3, 4, 5, 7, 9 })
                 {
@@ -63,7 +64,16 @@ public sealed class CpuMatMulTests
         // cache rely on a token's logits not depending on what shared its batch).
         var random = new Random(9);
         using var backend = new CpuBackend(threads: 2);
-        const int k = 50, tokens = 9;
+        // k: below one 16-block, an odd and an even number of blocks, with and without a scalar tail
+        foreach (var k in new[] { 7, 16, 32, 48, 50, 64, 81 })
+        {
+            AssertFusedAndBatchedMatchSingleTokens(backend, random, dtype, k);
+        }
+    }
+
+    private static void AssertFusedAndBatchedMatchSingleTokens(CpuBackend backend, Random random, DType dtype, int k)
+    {
+        const int tokens = 9;
         var shapes = new[] { 35, 16, 3 };
         var weights = shapes.Select(n => backend.LoadWeight(WeightTensor.FromFloats("w", [.. Enumerable.Range(0, n * k).Select(_ => (float)(random.NextDouble() * 2 - 1))], [n, k], dtype))).ToArray();
         var bias = backend.LoadWeight(WeightTensor.FromFloats("b", [.. Enumerable.Range(0, 16).Select(i => (float)i)], [16]));
@@ -82,7 +92,7 @@ public sealed class CpuMatMulTests
             {
                 var single = backend.AllocateBuffer(1, shapes[m]);
                 backend.MatMul(one, weights[m], m == 1 ? bias : null, single, 1);
-                Assert.Equal(((CpuBuffer)single).Data, ((CpuBuffer)fused[m]).Data.AsSpan(t * shapes[m], shapes[m]).ToArray());
+                Assert.True(((CpuBuffer)single).Data.AsSpan().SequenceEqual(((CpuBuffer)fused[m]).Data.AsSpan(t * shapes[m], shapes[m])), $"{dtype} k={k} token {t} target {m}");
             }
         }
     }
