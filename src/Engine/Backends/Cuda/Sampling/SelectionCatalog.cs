@@ -18,6 +18,8 @@ public static partial class CudaKernelCatalog
         new(KernelCatalog.Method(typeof(QuadraticKernel), nameof(QuadraticKernel.Kernel))),
         new(KernelCatalog.Method(typeof(XtcKernel), nameof(XtcKernel.Kernel))),
         new(KernelCatalog.Method(typeof(TypicalPKernel), nameof(TypicalPKernel.Kernel))),
+        new(KernelCatalog.Method(typeof(TailFreeKernel), nameof(TailFreeKernel.Kernel))),
+        new(KernelCatalog.Method(typeof(SkewKernel), nameof(SkewKernel.Kernel))),
         new(KernelCatalog.Method(typeof(MirostatKernel), nameof(MirostatKernel.Kernel))),
         new(KernelCatalog.Method(typeof(DrawKernel), nameof(DrawKernel.Kernel))),
         new(KernelCatalog.Method(typeof(TopLogprobsKernel), nameof(TopLogprobsKernel.Kernel))),

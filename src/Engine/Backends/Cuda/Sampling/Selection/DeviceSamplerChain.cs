@@ -14,7 +14,6 @@ namespace Engine.Backends.Cuda.Sampling.Selection;
 /// logprobs need to come back; the final distribution stays in <see cref="Probabilities"/>.
 /// Buffers are allocated once for <c>maxRows</c>; a step allocates nothing on the device.
 /// </summary>
-/// <remarks>Not on the device yet (refused with <see cref="NotSupportedException"/> naming the sampler): TFS and skew.</remarks>
 public sealed class DeviceSamplerChain : IDisposable
 {
     /// <summary>Threads per group: one per histogram bin of <see cref="RowSelect"/>.</summary>
@@ -23,6 +22,8 @@ public sealed class DeviceSamplerChain : IDisposable
     private readonly KernelContext _context;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _probs;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _scratch;
+    private readonly int _keyStride;
+    private MemoryBuffer1D<ulong, Stride1D.Dense>? _keys;
     private readonly MemoryBuffer1D<RowSamplingParams, Stride1D.Dense> _params;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _rows;
     private readonly MemoryBuffer1D<SampledToken, Stride1D.Dense> _tokens;
@@ -49,6 +50,11 @@ public sealed class DeviceSamplerChain : IDisposable
         var accelerator = context.Accelerator;
         _probs = accelerator.Allocate1D<float>((long)maxRows * vocabSize);
         _scratch = accelerator.Allocate1D<float>((long)maxRows * vocabSize);
+        _keyStride = RowSort.KeyStride(vocabSize);
+        if ((long)maxRows * _keyStride > int.MaxValue)
+        {
+            throw new ArgumentException($"{maxRows} rows of {_keyStride} sort keys exceed the kernels' 32-bit row offsets.", nameof(maxRows));
+        }
         _params = accelerator.Allocate1D<RowSamplingParams>(maxRows);
         _rows = accelerator.Allocate1D<int>(maxRows);
         _tokens = accelerator.Allocate1D<SampledToken>(maxRows);
@@ -114,6 +120,10 @@ public sealed class DeviceSamplerChain : IDisposable
             if ((code & RowSamplingParams.MirostatBit) != 0)
             {
                 Launch(stream, MirostatKernel.Entry, logits, group);
+            }
+            if ((code & RowSamplingParams.SkewBit) != 0)
+            {
+                LaunchSorting(stream, SkewKernel.Entry, logits, group);
             }
             first = last;
         }
@@ -194,6 +204,9 @@ public sealed class DeviceSamplerChain : IDisposable
             case SamplerId.EpsilonCutoff:
                 Launch(stream, ProbabilityFloorKernel.Kernel<ProbabilityFloorKernel.EpsilonStage>, logits, group);
                 break;
+            case SamplerId.Tfs:
+                LaunchSorting(stream, TailFreeKernel.Entry, logits, group);
+                break;
             case SamplerId.TypicalP:
                 _context.Load(TypicalPKernel.Entry)(stream, new KernelConfig(group.IntLength, GroupSize), logits, _probs.View, _scratch.View, _params.View, group, VocabSize);
                 break;
@@ -211,6 +224,15 @@ public sealed class DeviceSamplerChain : IDisposable
     private void Launch(AcceleratorStream stream, Action<ArrayView<float>, ArrayView<float>, ArrayView<RowSamplingParams>, ArrayView<int>, int> kernel,
         ArrayView<float> logits, ArrayView<int> group) =>
         _context.Load(kernel)(stream, new KernelConfig(group.IntLength, GroupSize), logits, _probs.View, _params.View, group, VocabSize);
+
+    // The sort keys (rows × the vocabulary's power of two, 8 bytes each) are allocated on the first step that needs
+    // them: most deployments never run TFS or skew, and at 128 rows × 152k that buffer is 268 MB.
+    private void LaunchSorting(AcceleratorStream stream, Action<ArrayView<float>, ArrayView<float>, ArrayView<ulong>, ArrayView<RowSamplingParams>, ArrayView<int>, SortShape> kernel,
+        ArrayView<float> logits, ArrayView<int> group)
+    {
+        _keys ??= _context.Accelerator.Allocate1D<ulong>((long)MaxRows * _keyStride);
+        _context.Load(kernel)(stream, new KernelConfig(group.IntLength, GroupSize), logits, _probs.View, _keys.View, _params.View, group, new SortShape(VocabSize, _keyStride));
+    }
 
     // Everything a kernel cannot report is checked here, before any launch.
     private void Check(ArrayView<float> logits, ReadOnlySpan<RowSamplingParams> rows)
@@ -230,10 +252,6 @@ public sealed class DeviceSamplerChain : IDisposable
             {
                 throw new ArgumentException($"row {r}: {row.TopLogprobs} top logprobs exceed the device's {TopLogprobsKernel.MaxTop}.", nameof(rows));
             }
-            if (row.IsActive(SamplerId.Tfs))
-            {
-                throw new NotSupportedException($"row {r}: {SamplerOrder.NameOf(SamplerId.Tfs)} is not on the device yet; sample this request on the CPU.");
-            }
             if (LogitStages is null && (row.NeedsPreStagesRun || row.IsActive(SamplerId.Dry) || row.IsActive(SamplerId.Penalties) || row.IsActive(SamplerId.NoRepeatNgram)))
             {
                 throw new NotSupportedException($"row {r}: needs the device penalty stages (penalties, DRY, no_repeat_ngram or the S1–S3 constraints), and none are wired into this chain.");
@@ -245,6 +263,7 @@ public sealed class DeviceSamplerChain : IDisposable
     {
         _probs.Dispose();
         _scratch.Dispose();
+        _keys?.Dispose();
         _params.Dispose();
         _rows.Dispose();
         _tokens.Dispose();

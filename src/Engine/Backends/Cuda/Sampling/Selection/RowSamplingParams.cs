@@ -16,6 +16,9 @@ public readonly record struct RowSamplingParams
     /// <summary>Most active S4 entries a row's order may hold (nibbles below the Mirostat bit); repeats count.</summary>
     public const int MaxStages = 15;
 
+    /// <summary>Bit 62 of <see cref="OrderCode"/>: S6 skew runs after S5.</summary>
+    public const ulong SkewBit = 1UL << 62;
+
     /// <summary>Flag bit of <see cref="Flags"/>: greedy (argmax) selection.</summary>
     public const int GreedyFlag = 1;
 
@@ -53,6 +56,7 @@ public readonly record struct RowSamplingParams
     public float Nsigma { get; init; }
     public float XtcThreshold { get; init; }
     public float XtcProbability { get; init; }
+    public float Skew { get; init; }
     public float MirostatMu { get; init; }
     public float MirostatTau { get; init; }
     public float MirostatEta { get; init; }
@@ -74,16 +78,11 @@ public readonly record struct RowSamplingParams
     public bool IsMirostat => (OrderCode & MirostatBit) != 0;
 
     /// <summary>
-    /// Packs validated <paramref name="p"/> for one sequence at one step. Skew (S6) is not on the device yet and
-    /// throws <see cref="NotSupportedException"/> naming it.
+    /// Packs validated <paramref name="p"/> for one sequence at one step.
     /// </summary>
     public static RowSamplingParams From(SamplingParams p, long seed, int choice, int step, float mirostatMu, int topLogprobs)
     {
         ArgumentNullException.ThrowIfNull(p);
-        if (Engine.Sampling.Skew.IsActive(p.Skew))
-        {
-            throw new NotSupportedException("skew: the device sampler chain has no skew stage yet; sample this request on the CPU.");
-        }
         var active = 0;
         var code = 0UL;
         var nibble = 0;
@@ -102,6 +101,10 @@ public readonly record struct RowSamplingParams
         if (p.IsMirostat)
         {
             code |= MirostatBit;
+        }
+        else if (Engine.Sampling.Skew.IsActive(p.Skew))
+        {
+            code |= SkewBit; // S6; SamplerChain.Run returns Mirostat's q before skew
         }
         return new RowSamplingParams
         {
@@ -125,6 +128,7 @@ public readonly record struct RowSamplingParams
             Nsigma = p.Nsigma,
             XtcThreshold = p.XtcThreshold,
             XtcProbability = p.XtcProbability,
+            Skew = p.Skew,
             MirostatMu = mirostatMu,
             MirostatTau = p.MirostatTau,
             MirostatEta = p.MirostatEta,

@@ -53,6 +53,11 @@ public sealed class DeviceSamplerChainPropertyTests(CudaKernelFixture fixture)
         Maybe("typical_p", Math.Round(0.2 + (random.NextDouble() * 0.79), 3));
         Maybe("smoothing_factor", Math.Round(random.NextDouble(), 3));
         Maybe("nsigma", Math.Round(0.5 + (random.NextDouble() * 2), 3));
+        Maybe("tfs", Math.Round(0.5 + (random.NextDouble() * 0.49), 3));
+        if (random.Next(6) == 0)
+        {
+            Maybe("skew", Math.Round((random.NextDouble() * 2) - 1, 3));
+        }
         if (random.Next(4) == 0)
         {
             fields.Add($"\"xtc_probability\": {Math.Round(random.NextDouble(), 3).ToString(CultureInfo.InvariantCulture)}, \"xtc_threshold\": {Math.Round(random.NextDouble() * 0.05, 4).ToString(CultureInfo.InvariantCulture)}");

@@ -40,7 +40,24 @@ public sealed class DeviceSamplerChainTests(CudaKernelFixture fixture)
         { """{"xtc_probability": 1, "xtc_threshold": 0.2}""", [0, 0.4740f, 0.2875f, 0.1744f, 0.0641f] },
         { """{"xtc_probability": 1, "xtc_threshold": 0.6}""", [0.5630f, 0.2071f, 0.1256f, 0.0762f, 0.0280f] },
         { """{"mirostat_mode": 2, "mirostat_tau": 1.5, "mirostat_eta": 0.1}""", [0.6285f, 0.2312f, 0.1402f, 0, 0] },
+        { """{"tfs": 0.95}""", [0.7311f, 0.2689f, 0, 0, 0] },
+        { """{"tfs": 0.5}""", [1, 0, 0, 0, 0] },
+        { """{"tfs": 0.999}""", [0.6285f, 0.2312f, 0.1402f, 0, 0] },
+        { """{"skew": 1}""", [0.2098f, 0.2818f, 0.2497f, 0.1842f, 0.0744f] },
+        { """{"skew": -1}""", [0.8095f, 0.0989f, 0.0519f, 0.0293f, 0.0104f] },
     };
+
+    [Fact]
+    public void Skew_FollowsProbabilityOrder_NotTokenOrder()
+    {
+        // §7.11: the permuted vocabulary gives the permuted result (the engine's deviation from aph).
+        Row[] rows = [new("""{"skew": 1}""", [-1.0f, 0.0f, 0.5f, 1.0f, 2.0f], 3, 0, 0, 2)];
+
+        var device = Device(fixture.Context, fixture.Stream, rows);
+
+        Expect.Close([0.0744f, 0.1842f, 0.2497f, 0.2818f, 0.2098f], device[0].Probs, 1.01e-4f, 0f, "permuted skew");
+        AssertSame(rows, device);
+    }
 
     [Theory]
     [MemberData(nameof(WorkedExamples))]
@@ -93,6 +110,7 @@ public sealed class DeviceSamplerChainTests(CudaKernelFixture fixture)
             """{"smoothing_factor": 0.4, "smoothing_curve": 2.5}""", """{"nsigma": 1.2}""",
             """{"xtc_threshold": 0.001, "xtc_probability": 1}""", """{"mirostat_mode": 2, "mirostat_tau": 3}""",
             """{"temperature": 1.3, "top_k": 50, "top_p": 0.9, "min_p": 0.02}""",
+            """{"tfs": 0.9}""", """{"top_k": 30, "tfs": 0.8}""", """{"skew": 0.7}""", """{"skew": -0.4, "min_p": 0.01}""",
         ];
         var data = new TheoryData<string, int>();
         foreach (var s in samplers)
@@ -142,14 +160,12 @@ public sealed class DeviceSamplerChainTests(CudaKernelFixture fixture)
         using var chain = new DeviceSamplerChain(fixture.Context, 1, 8);
         using var logits = Expect.Upload(fixture.Context, new float[8]);
 
-        var tfs = RowSamplingParams.From(Params("""{"tfs": 0.9}""", 8), 0, 0, 0, 10f, 0);
         var penalties = RowSamplingParams.From(Params("""{"presence_penalty": 0.5}""", 8), 0, 0, 0, 10f, 0);
         var bias = RowSamplingParams.From(Params("""{"logit_bias": {"1": 2}}""", 8), 0, 0, 0, 10f, 0);
 
-        Assert.Contains("TFS", Assert.Throws<NotSupportedException>(() => chain.Run(fixture.Stream, logits.View, [tfs])).Message, StringComparison.Ordinal);
-        Assert.Throws<NotSupportedException>(() => chain.Run(fixture.Stream, logits.View, [penalties]));
+        Assert.Contains("penalty stages", Assert.Throws<NotSupportedException>(() => chain.Run(fixture.Stream, logits.View, [penalties])).Message, StringComparison.Ordinal);
         Assert.Throws<NotSupportedException>(() => chain.Run(fixture.Stream, logits.View, [bias]));
-        Assert.Contains("skew", Assert.Throws<NotSupportedException>(() => RowSamplingParams.From(Params("""{"skew": 0.5}""", 8), 0, 0, 0, 10f, 0)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => chain.Run(fixture.Stream, logits.View, [RowSamplingParams.From(Params("{}", 8), 0, 0, 0, 10f, TopLogprobsKernel.MaxTop + 1)]));
         Assert.Throws<ArgumentException>(() => chain.Run(fixture.Stream, logits.View, [RowSamplingParams.From(Params("{}", 8), 0, 0, 0, 10f, 0), RowSamplingParams.From(Params("{}", 8), 0, 0, 0, 10f, 0)]));
     }
 
