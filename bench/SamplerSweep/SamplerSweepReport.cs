@@ -44,7 +44,7 @@ internal static class SamplerSweepReport
             }
             sb.AppendLine();
             sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", batches.Length * (withTorch ? 3 : 1)))).AppendLine();
-            foreach (var (name, _) in SamplerSweepBench.Configs)
+            foreach (var name in Names(r))
             {
                 sb.Append(inv, $"| {name} |");
                 foreach (var b in batches)
@@ -67,6 +67,10 @@ internal static class SamplerSweepReport
         return sb.ToString();
     }
 
+    // The configurations, then any extra rows the device run measured (the sort yardstick).
+    private static IEnumerable<string> Names(Dictionary<(string, int, int), double> r) =>
+        SamplerSweepBench.Configs.Select(c => c.Name).Concat(r.Keys.Select(k => k.Item1).Distinct().Where(n => !SamplerSweepBench.Configs.Any(c => c.Name == n)));
+
     /// <summary>Horizontal bars at the largest (vocab, batch) cell: ours per configuration, the yardstick's beside it where one exists.</summary>
     public static string Svg(string device, Dictionary<(string, int, int), double> r, Dictionary<(string, int, int), TorchYardstick.Entry> torch,
         int[] vocabs, int[] batches)
@@ -74,7 +78,7 @@ internal static class SamplerSweepReport
         var inv = CultureInfo.InvariantCulture;
         var vocab = vocabs.Max();
         var batch = batches.Max();
-        var configs = SamplerSweepBench.Configs;
+        var configs = Names(r).Select(n => (Name: n, Json: "")).ToArray();
         const int Label = 360, Width = 960, Bar = 10, Gap = 6;
         var height = 50 + (configs.Length * ((2 * Bar) + Gap)) + 20;
         var values = configs.Select(c => r[(c.Name, vocab, batch)]).Concat(configs.Select(c => torch.TryGetValue((c.Name, vocab, batch), out var t) ? t.Ms : 0)).ToArray();

@@ -193,16 +193,16 @@ public sealed class DeviceSamplerChain : IDisposable
                 Launch(stream, TopKTopPKernel.Entry, logits, group);
                 break;
             case SamplerId.TopA:
-                Launch(stream, ProbabilityFloorKernel.Kernel<ProbabilityFloorKernel.TopAStage>, logits, group);
+                Launch(stream, ProbabilityFloorKernel.TopAEntry, logits, group);
                 break;
             case SamplerId.MinP:
-                Launch(stream, ProbabilityFloorKernel.Kernel<ProbabilityFloorKernel.MinPStage>, logits, group);
+                Launch(stream, ProbabilityFloorKernel.MinPEntry, logits, group);
                 break;
             case SamplerId.EtaCutoff:
-                Launch(stream, ProbabilityFloorKernel.Kernel<ProbabilityFloorKernel.EtaStage>, logits, group);
+                Launch(stream, ProbabilityFloorKernel.EtaEntry, logits, group);
                 break;
             case SamplerId.EpsilonCutoff:
-                Launch(stream, ProbabilityFloorKernel.Kernel<ProbabilityFloorKernel.EpsilonStage>, logits, group);
+                Launch(stream, ProbabilityFloorKernel.EpsilonEntry, logits, group);
                 break;
             case SamplerId.Tfs:
                 LaunchSorting(stream, TailFreeKernel.Entry, logits, group);

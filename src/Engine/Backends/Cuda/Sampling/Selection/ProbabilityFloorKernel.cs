@@ -11,6 +11,14 @@ namespace Engine.Backends.Cuda.Sampling.Selection;
 /// </summary>
 public static class ProbabilityFloorKernel
 {
+    public static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<RowSamplingParams>, ArrayView<int>, int> TopAEntry = Kernel<TopAStage>;
+
+    public static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<RowSamplingParams>, ArrayView<int>, int> MinPEntry = Kernel<MinPStage>;
+
+    public static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<RowSamplingParams>, ArrayView<int>, int> EtaEntry = Kernel<EtaStage>;
+
+    public static readonly Action<ArrayView<float>, ArrayView<float>, ArrayView<RowSamplingParams>, ArrayView<int>, int> EpsilonEntry = Kernel<EpsilonStage>;
+
     /// <summary>Which row parameter feeds a floor, and the CPU floor it is.</summary>
     public interface IStage
     {
