@@ -86,7 +86,7 @@ public static class SamplersBench
     /// (at least 3). CPU time rather than wall time because the machine is shared: wall time mostly measured
     /// the other jobs. /proc's tick granularity (10 ms) is why the loop runs that long.
     /// </summary>
-    private static double Measure(int vocab, int batch, string json, float[][] rows)
+    internal static double Measure(int vocab, int batch, string json, float[][] rows)
     {
         var p = SamplingParams.FromJson(JsonDocument.Parse(json).RootElement);
         var chain = new SamplerChain(p, new SamplerSetup(vocab, [2]));

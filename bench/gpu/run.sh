@@ -5,6 +5,8 @@
 #   gpu-bandwidth.md     C# copy kernel and ILGPU CopyTo vs torch copy_, launch latency plain vs CUDA graph
 #   radix-select-cuda.md our radix select vs ILGPU.Algorithms radix sort on the GPU
 #   device.txt           nvidia-smi
+#   sampler-sweep-cuda.md/.svg  the device sampler chain per sampler at batch 1/16/64/128 x vocab 32k/128k/152k,
+#                        beside PyTorch top-k/top-p on the same GPU (block "sampsel" below)
 # Each step has its own time limit so one hang cannot eat the call. Spend a device call on it as soon as one is lent.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,5 +18,11 @@ status=0
 timeout 180 /tmp/app/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
 timeout 240 bash bench/Kernels/run-gpu-bandwidth.sh > "$out/bandwidth.log" 2>&1 || status=1
 cp bench/results/gpu-bandwidth.md bench/results/radix-select-cuda.md "$out/" 2>/dev/null
+# --- begin sampsel (issue 12): device sampler sweep beside the PyTorch yardstick, same GPU, same call ---------------
+timeout 150 python3 bench/SamplerSweep/torch_sampler_sweep.py > /tmp/torch-sampler-sweep.jsonl 2> "$out/sampler-sweep.log" \
+  || echo "sampler-sweep: the PyTorch yardstick failed; the table will lack its columns" >> "$out/sampler-sweep.log"
+timeout 240 /tmp/app/Bench sampler-sweep --device cuda --torch /tmp/torch-sampler-sweep.jsonl >> "$out/sampler-sweep.log" 2>&1 || status=1
+cp bench/results/sampler-sweep-cuda.md bench/results/sampler-sweep-cuda.svg "$out/" 2>/dev/null
+# --- end sampsel --------------------------------------------------------------------------------------------------
 tail -n 5 "$out"/*.log
 exit $status

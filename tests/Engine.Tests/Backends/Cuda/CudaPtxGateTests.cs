@@ -23,6 +23,6 @@ public sealed class CudaPtxGateTests
         var names = CudaKernelCatalog.All.Select(k => k.Name).ToList();
 
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(17, names.Count); // 10 row kernels, 7 penalty kernels
+        Assert.Equal(32, names.Count); // 10 row, 7 penalty, 15 selection kernels
     }
 }
