@@ -5,6 +5,7 @@
 #   gpu-bandwidth.md     C# copy kernel and ILGPU CopyTo vs torch copy_, launch latency plain vs CUDA graph
 #   radix-select-cuda.md our radix select vs ILGPU.Algorithms radix sort on the GPU
 #   device.txt           nvidia-smi
+#   attention-cuda.md    paged attention (decode, chunked prefill) at 1k/8k/32k vs torch scaled_dot_product_attention
 # Each step has its own time limit so one hang cannot eat the call. Spend a device call on it as soon as one is lent.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,5 +17,10 @@ status=0
 timeout 180 /tmp/app/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
 timeout 240 bash bench/Kernels/run-gpu-bandwidth.sh > "$out/bandwidth.log" 2>&1 || status=1
 cp bench/results/gpu-bandwidth.md bench/results/radix-select-cuda.md "$out/" 2>/dev/null
+# ---- attention (issue 11): torch SDPA yardstick first, then ours beside it -> attention-cuda.md ----
+timeout 150 python3 bench/Attention/torch_attention.py > /tmp/torch-attention.jsonl 2> "$out/attention-torch.log" || status=1
+timeout 150 /tmp/app/Bench attention --torch /tmp/torch-attention.jsonl > "$out/attention.log" 2>&1 || status=1
+cp bench/results/attention-cuda.md "$out/" 2>/dev/null
+# ---- end attention ----
 tail -n 5 "$out"/*.log
 exit $status
