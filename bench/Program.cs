@@ -21,6 +21,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["sampler-sweep"] = ("each sampler and the chain per step at batch 1/16/64/128 x vocab 32k/128k/152k on --device cpu|cuda|check, PyTorch top-k/top-p beside it on the GPU", Bench.SamplerSweep.SamplerSweepBench.Run),
     ["samplers"] = ("CPU cost of each sampler and the whole chain per decoding step (vocab 32k/128k, batch 1/16/64)", Bench.Sampling.SamplersBench.Run),
     ["tokenizer-encode"] = ("tokenizer encode MB/s (llama3, qwen3, gemini) beside HF tokenizers' Node binding; o200k, cl100k beside Microsoft.ML.Tokenizers", Bench.Tokenizer.TokenizerEncodeBench.Run),
+    ["attention"] = ("paged attention (decode, chunked prefill) at 1k/8k/32k context beside torch scaled_dot_product_attention (needs a CUDA device)", Bench.Attention.AttentionSuite.Run),
     ["bandwidth"] = ("GPU copy bandwidth of the ILGPU-compiled C# copy kernel and ILGPU CopyTo, launch latency plain vs CUDA graph (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
 };
 

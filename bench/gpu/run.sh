@@ -7,6 +7,7 @@
 #   device.txt           nvidia-smi
 #   sampler-sweep-cuda.md/.svg  the device sampler chain per sampler at batch 1/16/64/128 x vocab 32k/128k/152k,
 #                        beside PyTorch top-k/top-p on the same GPU (block "sampsel" below)
+#   attention-cuda.md    paged attention (decode, chunked prefill) at 1k/8k/32k vs torch scaled_dot_product_attention
 # Each step has its own time limit so one hang cannot eat the call. Spend a device call on it as soon as one is lent.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,5 +25,10 @@ timeout 150 python3 bench/SamplerSweep/torch_sampler_sweep.py > /tmp/torch-sampl
 timeout 240 /tmp/app/Bench sampler-sweep --device cuda --torch /tmp/torch-sampler-sweep.jsonl >> "$out/sampler-sweep.log" 2>&1 || status=1
 cp bench/results/sampler-sweep-cuda.md bench/results/sampler-sweep-cuda.svg "$out/" 2>/dev/null
 # --- end sampsel --------------------------------------------------------------------------------------------------
+# ---- attention (issue 11): torch SDPA yardstick first, then ours beside it -> attention-cuda.md ----
+timeout 150 python3 bench/Attention/torch_attention.py > /tmp/torch-attention.jsonl 2> "$out/attention-torch.log" || status=1
+timeout 150 /tmp/app/Bench attention --torch /tmp/torch-attention.jsonl > "$out/attention.log" 2>&1 || status=1
+cp bench/results/attention-cuda.md "$out/" 2>/dev/null
+# ---- end attention ----
 tail -n 5 "$out"/*.log
 exit $status
