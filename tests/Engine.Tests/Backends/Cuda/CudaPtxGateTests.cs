@@ -23,6 +23,8 @@ public sealed class CudaPtxGateTests
         var names = CudaKernelCatalog.All.Select(k => k.Name).ToList();
 
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(10, names.Count);
+        // the row ops, GEMV, KV-cache ops, naive attention and LoRA of the backend's own part (other parts add theirs)
+        Assert.True(names.Count >= 21, $"{names.Count} kernels catalogued");
+        Assert.Contains(names, n => n.Contains(nameof(Engine.Backends.Cuda.NaivePagedAttention), StringComparison.Ordinal));
     }
 }
