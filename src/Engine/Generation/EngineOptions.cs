@@ -1,10 +1,27 @@
 using Engine.Lora;
+using Engine.Model;
 
 namespace Engine.Generation;
 
 /// <summary>How an <see cref="LlmEngine"/> is sized.</summary>
 public sealed record EngineOptions
 {
+    /// <summary>Where the forward pass runs (default <see cref="EngineDevice.Cpu"/>; the command line defaults to auto).</summary>
+    public EngineDevice Device { get; init; } = EngineDevice.Cpu;
+
+    /// <summary>
+    /// Fraction of the GPU's memory this engine may fill (weights, workspace and KV cache), vLLM's
+    /// <c>--gpu-memory-utilization</c>: the KV cache gets what is left of it after the weights. Only on a CUDA device
+    /// and when <see cref="KvCacheTokens"/> is null.
+    /// </summary>
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+
+    /// <summary>Element type of the KV cache on the CUDA backend (F32, BF16 or F16); null: the checkpoint's dtype (vLLM's "auto"). The CPU backend's is F32.</summary>
+    public DType? KvCacheDType { get; init; }
+
+    /// <summary>Where start-up reports go (weight upload progress, the KV-cache size); null for none.</summary>
+    public TextWriter? StartupLog { get; init; }
+
     /// <summary>
     /// CPU threads for the kernels, and for sampling a step's sequences in parallel once the forward is done (each
     /// thread keeps one sampler workspace, 28 bytes × vocabulary); 0 means every core.

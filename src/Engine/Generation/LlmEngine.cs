@@ -58,11 +58,14 @@ public sealed partial class LlmEngine : IDisposable
 
     public string BackendName => _backend.Name;
 
-    /// <summary>Builds an engine on the CPU backend (the backend is owned and disposed by the engine).</summary>
+    /// <summary>
+    /// Builds an engine on the backend of <see cref="EngineOptions.Device"/> (owned and disposed by the engine; see
+    /// <see cref="CreateBackend"/>).
+    /// </summary>
     public static LlmEngine Create(ModelConfig config, Weights weights, EngineOptions? options = null, Tokenizer? tokenizer = null)
     {
         options ??= new EngineOptions();
-        var backend = new CpuBackend(options.Threads);
+        var backend = CreateBackend(options, weights);
         try
         {
             return Create(config, weights, backend, options, tokenizer);
@@ -100,11 +103,7 @@ public sealed partial class LlmEngine : IDisposable
         // prompt logprobs compute every prompt row's logits, in windows that each read the classifier once
         var maxLogitRows = Math.Min(options.MaxNumBatchedTokens, options.PromptLogitsWindowBytes / (sizeof(float) * config.VocabSize));
         var model = new LlamaModel(config, llamaWeights, backend, options.MaxNumBatchedTokens, options.MaxNumSeqs, adapterSet, maxLogitRows);
-        // keys and values of every layer, float32
-        var bytesPerToken = 2L * config.NumLayers * config.KvDim * sizeof(float);
-        var cacheTokens = options.KvCacheTokens ?? (int)Math.Min((long)config.MaxContext * options.MaxNumSeqs, options.KvCacheBytes / bytesPerToken);
-        // one full context (plus its last block) must always fit, so a lone request can always make progress
-        var numBlocks = Math.Max((cacheTokens + options.BlockSize - 1) / options.BlockSize, (config.MaxContext + 1 + options.BlockSize - 1) / options.BlockSize);
+        var numBlocks = KvCacheBlocks(config, backend, options);
         var kv = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
         var cache = model.AllocateKvCache(numBlocks, options.BlockSize);
         var allowMerged = options.AllowMergedLora && adapterSet is not null;

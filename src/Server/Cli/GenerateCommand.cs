@@ -30,19 +30,48 @@ public static class GenerateCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of streaming text." };
         var lora = new Option<string?>("--lora") { Description = "PEFT LoRA adapter directory to run over the model." };
         var multiplier = new Option<float>("--multiplier") { Description = "Scales the LoRA adapter's delta (W + M · alpha/r · B·A).", DefaultValueFactory = _ => 1f };
+        var device = new DeviceOptions();
         var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json, lora, multiplier };
+        foreach (var option in device.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parse, cancellationToken) =>
         {
+            EngineOptions deviceOptions;
+            try
+            {
+                deviceOptions = device.Apply(parse, new EngineOptions());
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
             var options = new GenerateOptions(
                 parse.GetValue(model), parse.GetValue(prompt)!, parse.GetValue(maxTokens), parse.GetValue(temperature),
-                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier));
+                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier))
+            {
+                Device = deviceOptions.Device,
+                GpuMemoryUtilization = deviceOptions.GpuMemoryUtilization,
+                KvCacheDType = deviceOptions.KvCacheDType,
+            };
             return await RunAsync(options, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
     /// <summary>The options of one <c>engine generate</c> run (null <paramref name="Model"/>: the built-in model; null <paramref name="Lora"/>: no adapter).</summary>
-    public sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora = null, float Multiplier = 1f);
+    public sealed record GenerateOptions(string? Model, string Prompt, int MaxTokens, float Temperature, int Seed, int Threads, bool Json, string? Lora = null, float Multiplier = 1f)
+    {
+        /// <summary>Where the model runs (<c>--device</c>; the command line's default is auto, this record's cpu).</summary>
+        public EngineDevice Device { get; init; } = EngineDevice.Cpu;
+
+        public double GpuMemoryUtilization { get; init; } = 0.9;
+
+        /// <summary>The GPU KV cache's dtype; null: the checkpoint's.</summary>
+        public DType? KvCacheDType { get; init; }
+    }
 
 
     /// <summary>Runs <c>engine generate</c>: text (or one JSON object) to <paramref name="stdout"/>, notices and errors to <paramref name="stderr"/>; returns the exit code.</summary>
@@ -72,6 +101,10 @@ public static class GenerateCommand
         {
             Threads = o.Threads,
             MaxNumSeqs = 1,
+            Device = o.Device,
+            GpuMemoryUtilization = o.GpuMemoryUtilization,
+            KvCacheDType = o.KvCacheDType,
+            StartupLog = stderr,
             LoraAdapters = o.Lora is null ? [] : [new LoraAdapterSpec(loraName!, o.Lora)],
         };
         LlmEngine engine;
@@ -80,6 +113,17 @@ public static class GenerateCommand
             engine = LlmEngine.Create(loaded.Config, loaded.Weights, engineOptions, loaded.Tokenizer);
         }
         catch (LoraFormatException e)
+        {
+            await stderr.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (NotSupportedException e)
+        {
+            // --device cuda without a usable device
+            await stderr.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (Engine.Backends.Cuda.InsufficientGpuMemoryException e)
         {
             await stderr.WriteLineAsync($"engine generate: {e.Message}").ConfigureAwait(false);
             return 1;

@@ -37,6 +37,7 @@ public static class ServeCommand
         var noPrefixCaching = new Option<bool>("--no-prefix-caching") { Description = "Compute every prompt in full instead of reusing cached KV blocks of shared prefixes." };
         var noParseSpecial = new Option<bool>("--no-parse-special") { Description = "Encode special-token text in prompts and message content literally (llama.cpp's parse-special off); chat templates' own special tokens stay special." };
         var keepAlive = new Option<double>("--sse-keep-alive") { Description = "Seconds of silence after which a stream gets a ': keep-alive' comment (0: never).", DefaultValueFactory = _ => 15 };
+        var device = new DeviceOptions();
         var defaults = new ServerOptions();
         var maxN = PositiveOption("--max-n", "Upper bound of n and best_of.", defaults.MaxN);
         var maxPrompts = PositiveOption("--max-prompts", "Most prompts in one completions request.", defaults.MaxPromptsPerRequest);
@@ -50,12 +51,18 @@ public static class ServeCommand
             models, host, port, keysDb, limitsRedis, slotLease, maxNumSeqs, kvBlocks, chatTemplate, maxBody, cors, loras, toolCallParser, noPrefixCaching, noParseSpecial, keepAlive,
             maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout,
         };
+        foreach (var option in device.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parse, cancellationToken) =>
         {
             Dictionary<string, string> modelDirs;
             List<LoraSetting> loraSettings;
+            Engine.Generation.EngineOptions deviceOptions;
             try
             {
+                deviceOptions = device.Apply(parse, new Engine.Generation.EngineOptions());
                 modelDirs = ParseModels(parse.GetValue(models) ?? []);
                 loraSettings = ParseLoras(parse.GetValue(loras) ?? [], modelDirs.Count == 0 ? [EngineModelHost.BuiltinName] : modelDirs.Keys);
             }
@@ -74,6 +81,10 @@ public static class ServeCommand
                 Loras = loraSettings,
                 EnablePrefixCaching = !parse.GetValue(noPrefixCaching),
                 ParseSpecial = !parse.GetValue(noParseSpecial),
+                Device = deviceOptions.Device,
+                GpuMemoryUtilization = deviceOptions.GpuMemoryUtilization,
+                KvCacheDType = deviceOptions.KvCacheDType,
+                StartupLog = Console.Error,
             };
             foreach (var limit in (ReadOnlySpan<Option<int>>)[maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout])
             {
@@ -124,6 +135,17 @@ public static class ServeCommand
             catch (LoraFormatException e)
             {
                 // a bad adapter is the operator's input: say which file and tensor, no stack trace
+                await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            catch (NotSupportedException e)
+            {
+                // --device cuda without a usable device
+                await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (Engine.Backends.Cuda.InsufficientGpuMemoryException e)
+            {
                 await Console.Error.WriteLineAsync($"engine serve: {e.Message}").ConfigureAwait(false);
                 return 1;
             }

@@ -57,7 +57,14 @@ public sealed class EngineModelHost : IModelHost, IDisposable
     public static EngineModelHost Load(EngineSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var options = new EngineOptions { EnablePrefixCaching = settings.EnablePrefixCaching };
+        var options = new EngineOptions
+        {
+            EnablePrefixCaching = settings.EnablePrefixCaching,
+            Device = settings.Device,
+            GpuMemoryUtilization = settings.GpuMemoryUtilization,
+            KvCacheDType = settings.KvCacheDType,
+            StartupLog = settings.StartupLog,
+        };
         if (settings.MaxNumSeqs is { } maxNumSeqs)
         {
             options = options with { MaxNumSeqs = maxNumSeqs };

@@ -17,4 +17,14 @@ public sealed record EngineSettings(
     /// <summary>False: special-token text in prompts and message content encodes as text, not as the special id
     /// (<c>--no-parse-special</c>); the template's own special tokens stay special. True is Hugging Face's default.</summary>
     public bool ParseSpecial { get; init; } = true;
+
+    /// <summary>Device, GPU memory share and KV-cache dtype (<c>--device</c>, <c>--gpu-memory-utilization</c>, <c>--kv-cache-dtype</c>).</summary>
+    public Engine.Generation.EngineDevice Device { get; init; } = Engine.Generation.EngineDevice.Cpu;
+
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+
+    public Engine.Model.DType? KvCacheDType { get; init; }
+
+    /// <summary>Where start-up reports go (device, weight upload, KV-cache size); null for none.</summary>
+    public TextWriter? StartupLog { get; init; }
 }

@@ -11,18 +11,19 @@ namespace Engine.Tests.Model;
 /// </summary>
 internal sealed class ModelHarness : IDisposable
 {
-    private readonly CpuBackend _backend;
+    private readonly global::Engine.Backends.IBackend _backend;
     private readonly global::Engine.Backends.IDeviceKvCache _cache;
     private readonly ForwardBatch _batch;
     private readonly Queue<int> _freeBlocks;
     private readonly Dictionary<int, (List<int> Blocks, List<int> Tokens)> _seqs = [];
 
     /// <param name="adapters">Builds the LoRA adapter set on the harness's backend; null for none.</param>
+    /// <param name="backend">The backend to run on (owned by the harness); null: a CPU backend of <paramref name="threads"/>.</param>
     public ModelHarness(ModelConfig config, Weights weights, int blockSize = 4, int maxTokens = 256, int maxSeqs = 8, int threads = 2,
-        Func<CpuBackend, LoraAdapterSet>? adapters = null)
+        Func<global::Engine.Backends.IBackend, LoraAdapterSet>? adapters = null, global::Engine.Backends.IBackend? backend = null)
     {
         Config = config;
-        _backend = new CpuBackend(threads);
+        _backend = backend ?? new CpuBackend(threads);
         Model = new LlamaModel(config, LlamaWeights.Bind(config, weights), _backend, maxTokens, maxSeqs, adapters?.Invoke(_backend));
         var maxBlocksPerSeq = (config.MaxContext + blockSize - 1) / blockSize;
         var numBlocks = maxBlocksPerSeq * maxSeqs;
@@ -38,7 +39,7 @@ internal sealed class ModelHarness : IDisposable
 
     public LlamaModel Model { get; }
 
-    public CpuBackend Backend => _backend;
+    public CpuBackend Backend => (CpuBackend)_backend;
 
     public int BlockSize { get; }
 

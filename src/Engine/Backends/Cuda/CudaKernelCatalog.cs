@@ -27,5 +27,14 @@ public static partial class CudaKernelCatalog
         new(KernelCatalog.Method(typeof(Gemv), nameof(Gemv.F32))),
         new(KernelCatalog.Method(typeof(Gemv), nameof(Gemv.HalfWidth), typeof(Bf16Format))),
         new(KernelCatalog.Method(typeof(Gemv), nameof(Gemv.HalfWidth), typeof(F16Format))),
+        new(KernelCatalog.Method(typeof(StoreKv), nameof(StoreKv.Kernel), typeof(float), typeof(F32Kv))),
+        new(KernelCatalog.Method(typeof(StoreKv), nameof(StoreKv.Kernel), typeof(ushort), typeof(Bf16Kv))),
+        new(KernelCatalog.Method(typeof(StoreKv), nameof(StoreKv.Kernel), typeof(ushort), typeof(F16Kv))),
+        new(KernelCatalog.Method(typeof(CopyBlock), nameof(CopyBlock.Kernel), typeof(float))),
+        new(KernelCatalog.Method(typeof(CopyBlock), nameof(CopyBlock.Kernel), typeof(ushort))),
+        new(KernelCatalog.Method(typeof(GatherLogitRows), nameof(GatherLogitRows.Kernel))),
+        new(KernelCatalog.Method(typeof(NaivePagedAttention), nameof(NaivePagedAttention.Kernel), typeof(float), typeof(F32Kv))),
+        new(KernelCatalog.Method(typeof(NaivePagedAttention), nameof(NaivePagedAttention.Kernel), typeof(ushort), typeof(Bf16Kv))),
+        new(KernelCatalog.Method(typeof(NaivePagedAttention), nameof(NaivePagedAttention.Kernel), typeof(ushort), typeof(F16Kv))),
     ];
 }

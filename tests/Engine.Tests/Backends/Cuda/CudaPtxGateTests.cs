@@ -23,7 +23,9 @@ public sealed class CudaPtxGateTests
         var names = CudaKernelCatalog.All.Select(k => k.Name).ToList();
 
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
-        // rows and GEMV 10, penalties 7, selection 15, attention 19 (decode and prefill x 3 cache types x head_dim 64/96/128, the reduction)
-        Assert.Equal(10 + 7 + 15 + 19, names.Count);
+        // rows and GEMV 10, backend ops (KV cache, gather, naive attention, LoRA) 11, penalties 7, selection 15,
+        // attention 19 (decode and prefill x 3 cache types x head_dim 64/96/128, the reduction)
+        Assert.Equal(10 + 11 + 7 + 15 + 19, names.Count);
+        Assert.Contains(names, n => n.Contains(nameof(Engine.Backends.Cuda.NaivePagedAttention), StringComparison.Ordinal));
     }
 }
