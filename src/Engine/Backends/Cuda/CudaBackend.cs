@@ -26,6 +26,8 @@ public sealed class CudaBackend : IBackend
     private readonly List<IDisposable> _owned = [];
     private CudaStepMetadata? _step;
     private ForwardBatch? _batch;
+    private Attention.AttentionStep _attentionStep;
+    private Attention.PagedAttentionKernels? _attention;
     // an upload's staging array may be rewritten only once the stream has passed the copy
     private bool _pendingUpload;
     private long _uploadedBytes;
@@ -164,6 +166,7 @@ public sealed class CudaBackend : IBackend
         _step.Upload(batch, _stream);
         _pendingUpload = true;
         _batch = batch;
+        _attentionStep = Attention.AttentionStep.From(batch);
     }
 
     private CudaStepMetadata Step(ForwardBatch batch)
@@ -325,12 +328,34 @@ public sealed class CudaBackend : IBackend
         RunAttention((CudaBuffer)q, (CudaKvCache)cache, layer, batch, numHeads, (CudaBuffer)output);
 
     /// <summary>
-    /// Every attention of the forward goes through here: causal attention of the batch's rows over the paged cache,
-    /// today <see cref="NaivePagedAttention"/> (the flash-decoding and prefill kernels take its place here).
+    /// Every attention of the forward goes through here: causal attention of the batch's rows over the paged cache.
+    /// Head sizes with flash kernels (<see cref="Attention.PagedAttentionKernels.HeadDims"/>) take the split-KV
+    /// decode and the causal prefill kernels; any other head size the simple <see cref="NaivePagedAttention"/>.
     /// </summary>
     private void RunAttention(CudaBuffer q, CudaKvCache cache, int layer, ForwardBatch batch, int numHeads, CudaBuffer output)
     {
         var step = Step(batch);
+        if (Attention.PagedAttentionKernels.HeadDims.Contains(cache.HeadDim))
+        {
+            _attention ??= new Attention.PagedAttentionKernels(_context);
+            var metadata = new Attention.AttentionMetadata(
+                step.Slice(step.QueryStartLoc, batch.NumSeqs + 1),
+                step.Slice(step.Positions, batch.NumTokens),
+                step.Slice(step.BlockTables, batch.NumSeqs * batch.MaxBlocksPerSeq));
+            switch (cache.DType)
+            {
+                case DType.F32:
+                    _attention.Run(_stream, q.View, output.View, cache.KeysF32(layer), cache.ValuesF32(layer), metadata, _attentionStep,
+                        numHeads, cache.NumKvHeads, cache.HeadDim);
+                    break;
+                default:
+                    _attention.Run(_stream, q.View, output.View, cache.Keys16(layer), cache.Values16(layer),
+                        cache.DType == DType.BF16 ? Attention.KvCacheType.Bf16 : Attention.KvCacheType.F16, metadata, _attentionStep,
+                        numHeads, cache.NumKvHeads, cache.HeadDim);
+                    break;
+            }
+            return;
+        }
         var layout = new NaivePagedAttention.Shape(0, 0, 0, 0, 0, 0, 0, 0f, step.Positions, step.RowSeqs, step.BlockTables);
         switch (cache.DType)
         {
@@ -388,6 +413,7 @@ public sealed class CudaBackend : IBackend
     {
         _stream.Synchronize();
         _step?.Dispose();
+        _attention?.Dispose();
         foreach (var resource in _owned)
         {
             resource.Dispose();

@@ -14,7 +14,7 @@ public static partial class CudaKernelCatalog
     ];
 
     private static IEnumerable<CatalogKernel> AttentionInstances(Type kernel, string name) =>
-        from format in new[] { typeof(F32Kv), typeof(Bf16Kv), typeof(F16Kv) }
+        from format in new[] { typeof(Attention.F32Kv), typeof(Attention.Bf16Kv), typeof(Attention.F16Kv) }
         from headDim in new[] { typeof(AttentionHeadDim64), typeof(AttentionHeadDim96), typeof(AttentionHeadDim128) }
         select new CatalogKernel(KernelCatalog.Method(kernel, name, format, headDim));
 }
