@@ -330,12 +330,15 @@ public sealed class CudaBackend : IBackend
     /// <summary>
     /// Every attention of the forward goes through here: causal attention of the batch's rows over the paged cache.
     /// Head sizes with flash kernels (<see cref="Attention.PagedAttentionKernels.HeadDims"/>) take the split-KV
-    /// decode and the causal prefill kernels; any other head size the simple <see cref="NaivePagedAttention"/>.
+    /// decode and the causal prefill kernels on a GPU; any other head size, and the check device, the simple
+    /// <see cref="NaivePagedAttention"/>.
     /// </summary>
     private void RunAttention(CudaBuffer q, CudaKvCache cache, int layer, ForwardBatch batch, int numHeads, CudaBuffer output)
     {
         var step = Step(batch);
-        if (Attention.PagedAttentionKernels.HeadDims.Contains(cache.HeadDim))
+        // On the check device the simple kernel runs instead: the flash kernels are checked op by op against the CPU
+        // backend (CudaPagedAttentionTests), and simulating them through whole models made the suite several times slower.
+        if (_context.IsCuda && Attention.PagedAttentionKernels.HeadDims.Contains(cache.HeadDim))
         {
             _attention ??= new Attention.PagedAttentionKernels(_context);
             var metadata = new Attention.AttentionMetadata(
