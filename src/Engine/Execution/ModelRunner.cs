@@ -27,16 +27,20 @@ public sealed class ModelRunner
     private readonly int[] _promptRowOf;
     private float[] _logits;
     private readonly BatchSampler _sampler;
+    private readonly DeviceStepSampler? _deviceSampler;
     private PromptLogprobCalculator? _promptLogprobs;
     private readonly ModelRunnerOutput _output;
     private readonly LoraMergeCache? _loraMerges;
 
     /// <param name="loraMerges">Builds merged LoRA weights for steps the scheduler runs merged; null when none may.</param>
     /// <param name="sampler">Samples each step's requests; null samples them one after another on the calling thread.</param>
-    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null, BatchSampler? sampler = null)
+    /// <param name="deviceSampler">Samples on the backend the windows it can (see <see cref="DeviceStepSampler"/>); null samples every window on the host.</param>
+    public ModelRunner(LlamaModel model, KvCacheManager kv, IDeviceKvCache cache, LoraMergeCache? loraMerges = null, BatchSampler? sampler = null,
+        DeviceStepSampler? deviceSampler = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _sampler = sampler ?? new BatchSampler(model.Config.VocabSize, pool: null);
+        _deviceSampler = deviceSampler;
         _model = model;
         _loraMerges = loraMerges;
         _kv = kv;
@@ -51,6 +55,9 @@ public sealed class ModelRunner
 
     /// <summary>How the last step really ran its adapters: the scheduler's mode, or unmerged while its merge is in flight.</summary>
     public LoraExecutionMode LastLoraMode { get; private set; }
+
+    /// <summary>The device-side sampler of the windows it can take, if any.</summary>
+    internal DeviceStepSampler? DeviceSampler => _deviceSampler;
 
     /// <summary>The merged-weights cache this runner uses, if any.</summary>
     internal LoraMergeCache? LoraMerges => _loraMerges;
@@ -99,9 +106,16 @@ public sealed class ModelRunner
             WidenForPromptRows(batch.NumLogits);
         }
         var window = LogitsCapacityRows;
+        var promptRows = _promptRowOf.AsSpan(0, requests.Count).IndexOfAnyInRange(0, int.MaxValue) >= 0;
         for (var first = 0; first < batch.NumLogits; first += window)
         {
             var count = Math.Min(window, batch.NumLogits - first);
+            if (_deviceSampler is { } device && device.Plan(requests, _logitRowOf, promptRows, first, count))
+            {
+                // logits stay on the backend: only the tokens (and the logprobs asked for) come back
+                device.Sample(requests, _model.ComputeDeviceLogits(batch, first, count), count, _output);
+                continue;
+            }
             _model.ComputeLogits(batch, first, count, _logits.AsSpan(0, count * vocab));
             for (var i = 0; i < requests.Count; i++)
             {
@@ -120,6 +134,7 @@ public sealed class ModelRunner
                 }
             }
             _sampler.Sample(requests, _logitRowOf, first, count, _logits, _output);
+            _deviceSampler?.AppendHostTokens(requests, _logitRowOf, first, count, _output);
         }
         return _output;
     }

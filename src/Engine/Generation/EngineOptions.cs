@@ -19,6 +19,18 @@ public sealed record EngineOptions
     /// <summary>Element type of the KV cache on the CUDA backend (F32, BF16 or F16); null: the checkpoint's dtype (vLLM's "auto"). The CPU backend's is F32.</summary>
     public DType? KvCacheDType { get; init; }
 
+    /// <summary>
+    /// Sample on the backend when it can (the CUDA backend, and the check device): each step sends back token ids and
+    /// the logprobs asked for, not the logits. False samples every step on the host (<c>--sampling-device cpu</c>).
+    /// </summary>
+    public bool DeviceSampling { get; init; } = true;
+
+    /// <summary>
+    /// TEST SEAM: makes the device sampler in place of the backend's (backend, slots, vocab, history capacity), e.g.
+    /// the CUDA chain on the check device beside the fast CPU backend's forward; null: the backend's own, if any.
+    /// </summary>
+    internal Func<Backends.IBackend, int, int, int, Backends.IDeviceSampler>? DeviceSamplerFactory { get; init; }
+
     /// <summary>Where start-up reports go (weight upload progress, the KV-cache size); null for none.</summary>
     public TextWriter? StartupLog { get; init; }
 

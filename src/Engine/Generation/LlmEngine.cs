@@ -110,7 +110,11 @@ public sealed partial class LlmEngine : IDisposable
         var merges = allowMerged ? new LoraMergeCache(config, weights, backend, adapterSet!, options.LoraMergeInBackground) : null;
         // a step's sequences are sampled in parallel on the CPU backend's threads, idle once the forward is done
         var sampler = new BatchSampler(config.VocabSize, backend is CpuBackend cpu ? cpu.Pool : null);
-        var runner = new ModelRunner(model, kv, cache, merges, sampler);
+        var deviceSampler = !options.DeviceSampling ? null
+            : options.DeviceSamplerFactory is { } factory ? new DeviceStepSampler(factory(backend, options.MaxNumSeqs, config.VocabSize, config.MaxContext + 1))
+            : backend is IDeviceSamplingBackend sampling ? new DeviceStepSampler(sampling.CreateSampler(options.MaxNumSeqs, config.VocabSize, config.MaxContext + 1))
+            : null;
+        var runner = new ModelRunner(model, kv, cache, merges, sampler, deviceSampler);
         var scheduler = new Scheduler(new SchedulerConfig(options.MaxNumBatchedTokens, options.MaxNumSeqs, config.MaxContext), kv,
             new LoraExecutionPolicy(allowMerged, options.LoraMergeAfterSteps));
         return new LlmEngine(config, backend, new EngineCore(scheduler, runner, kv), tokenizer, [.. options.LoraAdapters.Select(a => a.Name)], adapters);

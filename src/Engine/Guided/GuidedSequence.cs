@@ -81,22 +81,7 @@ public sealed class GuidedSequence
     /// </summary>
     public void ApplyMask(Span<float> logits)
     {
-        _matcher.FillAllowed(_vocabulary, _allowed);
-        var complete = _matcher.IsComplete;
-        foreach (var id in _eos)
-        {
-            if ((uint)id < (uint)_vocabulary.Size)
-            {
-                if (complete)
-                {
-                    _allowed[id >> 6] |= 1UL << (id & 63);
-                }
-                else
-                {
-                    _allowed[id >> 6] &= ~(1UL << (id & 63));
-                }
-            }
-        }
+        FillAllowed();
         var n = Math.Min(logits.Length, _vocabulary.Size);
         for (var w = 0; w * 64 < n; w++)
         {
@@ -117,6 +102,44 @@ public sealed class GuidedSequence
         if (logits.Length > n)
         {
             logits[n..].Fill(float.NegativeInfinity);
+        }
+    }
+
+    /// <summary>
+    /// The same mask as bits for a device to apply: bit i of <paramref name="words"/>[i / 32] is 1 exactly where
+    /// <see cref="ApplyMask"/> keeps token i (0 past the tokenizer's vocabulary).
+    /// </summary>
+    public void FillMask(Span<uint> words)
+    {
+        FillAllowed();
+        words.Clear();
+        var n = Math.Min(words.Length * 32, _vocabulary.Size);
+        for (var w = 0; w * 32 < n; w++)
+        {
+            var bits = (uint)(_allowed[w >> 1] >> (32 * (w & 1)));
+            var valid = n - (w * 32);
+            words[w] = valid >= 32 ? bits : bits & ((1u << valid) - 1);
+        }
+    }
+
+    // The allowed bits of the consumed output, EOS alive exactly when it is complete.
+    private void FillAllowed()
+    {
+        _matcher.FillAllowed(_vocabulary, _allowed);
+        var complete = _matcher.IsComplete;
+        foreach (var id in _eos)
+        {
+            if ((uint)id < (uint)_vocabulary.Size)
+            {
+                if (complete)
+                {
+                    _allowed[id >> 6] |= 1UL << (id & 63);
+                }
+                else
+                {
+                    _allowed[id >> 6] &= ~(1UL << (id & 63));
+                }
+            }
         }
     }
 }

@@ -158,7 +158,14 @@ public sealed class LlamaModel
     /// (the rows that sample, and every prompt row of a request with prompt logprobs) after <see cref="ForwardLayers"/>;
     /// <paramref name="count"/> is at most <see cref="MaxLogitRows"/>, <paramref name="logits"/> holds count × vocab.
     /// </summary>
-    public void ComputeLogits(ForwardBatch batch, int first, int count, Span<float> logits)
+    public void ComputeLogits(ForwardBatch batch, int first, int count, Span<float> logits) =>
+        _backend.CopyToHost(ComputeDeviceLogits(batch, first, count), count, logits[..(count * Config.VocabSize)]);
+
+    /// <summary>
+    /// <see cref="ComputeLogits"/> without the copy: the (count, vocab) logits stay in the returned backend buffer
+    /// (valid until the next call) for a sampler that runs there.
+    /// </summary>
+    public IDeviceBuffer ComputeDeviceLogits(ForwardBatch batch, int first, int count)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxLogitRows);
@@ -166,7 +173,7 @@ public sealed class LlamaModel
         var ws = _ws;
         _backend.GatherLogitRows(ws.Xb, batch, first, count, ws.LastRows);
         _backend.MatMul(ws.LastRows, _classifier, null, ws.Logits, count);
-        _backend.CopyToHost(ws.Logits, count, logits[..(count * Config.VocabSize)]);
+        return ws.Logits;
     }
 
     // the merged copy of (layer, projection) when a merged adapter adapts it, else the base weight

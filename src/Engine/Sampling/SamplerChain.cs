@@ -34,7 +34,7 @@ public sealed class SamplerChain
         _badWords = [.. BadWordTokenIds(Params, setup)];
         _stopSet = [.. Params.StopTokenIds.Concat(setup.EosTokenIds).Concat(Params.EosTokenIds).Where(id => (uint)id < (uint)VocabSize).Distinct()];
         _bans = [.. Params.CustomTokenBans];
-        _breakers = [.. BreakerIds(Params, setup).Distinct().Order()];
+        _breakers = [.. BreakerIdsOf(Params, setup).Distinct().Order()];
         if (GuidedConstraint.Compile(Params) is { } guided)
         {
             var tokenizer = setup.Tokenizer
@@ -55,6 +55,18 @@ public sealed class SamplerChain
     /// <summary>A fresh per-sequence guided state, or null when the request has no constraint.</summary>
     public GuidedSequence? NewGuidedSequence() =>
         Guided is null ? null : new GuidedSequence(Guided, GuidedVocabulary!, GuidedEosIds);
+
+    /// <summary>Ids at or above it are padded rows S0 removes (§3.7 rule 3): min(tokenizer vocabulary, V).</summary>
+    public int TokenizerVocabSize => _tokenizerVocabSize;
+
+    /// <summary>The min_tokens stop set (§4.5): stop_token_ids ∪ model EOS ∪ request EOS, ids in [0, V).</summary>
+    public IReadOnlyList<int> StopSet => _stopSet;
+
+    /// <summary>bad_word_tokens and the tokenised bad_words (§4.4).</summary>
+    public IReadOnlyList<IReadOnlyList<int>> BadWordIds => _badWords;
+
+    /// <summary>DRY's sequence-breaker ids (§5.5), sorted and distinct.</summary>
+    public IReadOnlyList<int> BreakerIds => _breakers;
 
     /// <summary>The validated parameters this chain runs.</summary>
     public SamplingParams Params { get; }
@@ -224,7 +236,7 @@ public sealed class SamplerChain
         }
     }
 
-    private static IEnumerable<int> BreakerIds(SamplingParams p, SamplerSetup setup)
+    private static IEnumerable<int> BreakerIdsOf(SamplingParams p, SamplerSetup setup)
     {
         foreach (var id in p.DrySequenceBreakerIds)
         {

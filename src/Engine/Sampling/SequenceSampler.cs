@@ -46,6 +46,30 @@ public sealed class SequenceSampler : ISequenceSampler
     /// <summary>Mirostat's target surprisal μ (2τ before the first token).</summary>
     public float MirostatMu { get; private set; }
 
+    /// <summary>The request's chain (its precomputed sets, for a device that samples the sequence instead).</summary>
+    public SamplerChain Chain => _chain;
+
+    /// <summary>Whether the request has a guided-decoding constraint (then each step has a mask, see <see cref="FillGuidedMask"/>).</summary>
+    public bool IsGuided => _guided is not null;
+
+    /// <summary>
+    /// For a step sampled elsewhere (the device chain): brings the guided state up to <paramref name="outputTokenIds"/>
+    /// and writes its S1 mask as bits (bit i = token i allowed). False, writing nothing, when the request is not guided.
+    /// </summary>
+    public bool FillGuidedMask(ReadOnlySpan<int> outputTokenIds, Span<uint> words)
+    {
+        if (_guided is null)
+        {
+            return false;
+        }
+        _guided.Sync(outputTokenIds);
+        _guided.FillMask(words);
+        return true;
+    }
+
+    /// <summary>Takes Mirostat's μ after a step sampled elsewhere (the device chain updates it with the same formula).</summary>
+    public void AcceptMirostatMu(float mu) => MirostatMu = mu;
+
     /// <summary>The final distribution of the last processed step (valid until the workspace is reused).</summary>
     public ReadOnlySpan<float> FinalDistribution => _workspace.Probs;
 

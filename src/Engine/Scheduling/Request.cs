@@ -115,5 +115,11 @@ public sealed class Request
 
     internal void AppendOutput(int tokenId) => _tokens.Add(tokenId);
 
+    /// <summary>The device sampler's slot holding this sequence's history (−1: none yet, or sampled on the host).</summary>
+    internal int DeviceSlot { get; set; } = -1;
+
+    /// <summary>The device cannot sample this sequence (or it got no slot before its first token): the host does, for good.</summary>
+    internal bool SampledOnHost { get; set; }
+
     internal Request Fork(RequestId childId, int tokenId) => new(childId, this, tokenId);
 }

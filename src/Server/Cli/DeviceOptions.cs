@@ -6,7 +6,7 @@ namespace Server.Cli;
 
 /// <summary>
 /// The device options <c>serve</c> and <c>generate</c> share: <c>--device auto|cuda|cpu|check</c>,
-/// <c>--gpu-memory-utilization</c> and <c>--kv-cache-dtype</c>, parsed into <see cref="EngineOptions"/> fields.
+/// <c>--gpu-memory-utilization</c>, <c>--kv-cache-dtype</c> and <c>--sampling-device</c>, parsed into <see cref="EngineOptions"/> fields.
 /// </summary>
 public sealed class DeviceOptions
 {
@@ -29,7 +29,14 @@ public sealed class DeviceOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public IEnumerable<Option> All => [Device, GpuMemoryUtilization, KvCacheDType];
+    public Option<string> SamplingDevice { get; } = new("--sampling-device")
+    {
+        Description = "Where the sampler chain runs: auto (on the GPU, or the check device, when the model runs there: only token ids come back), "
+            + "or cpu (every step's logits are copied to the host and sampled there).",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public IEnumerable<Option> All => [Device, GpuMemoryUtilization, KvCacheDType, SamplingDevice];
 
     /// <summary>The parsed values applied to <paramref name="options"/>; throws <see cref="FormatException"/> naming the bad option.</summary>
     public EngineOptions Apply(ParseResult parse, EngineOptions options)
@@ -41,6 +48,7 @@ public sealed class DeviceOptions
             Device = ParseDevice(parse.GetValue(Device)!),
             GpuMemoryUtilization = ParseUtilization(parse.GetValue(GpuMemoryUtilization)),
             KvCacheDType = ParseKvCacheDType(parse.GetValue(KvCacheDType)!),
+            DeviceSampling = ParseSamplingDevice(parse.GetValue(SamplingDevice)!),
         };
     }
 
@@ -63,5 +71,12 @@ public sealed class DeviceOptions
         "bf16" or "bfloat16" => DType.BF16,
         "f16" or "float16" or "half" => DType.F16,
         _ => throw new FormatException($"--kv-cache-dtype '{value}' is not one of auto, f32, bf16, f16."),
+    };
+
+    public static bool ParseSamplingDevice(string value) => value switch
+    {
+        "auto" => true,
+        "cpu" => false,
+        _ => throw new FormatException($"--sampling-device '{value}' is not one of auto, cpu."),
     };
 }

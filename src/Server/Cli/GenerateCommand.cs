@@ -55,6 +55,7 @@ public static class GenerateCommand
                 Device = deviceOptions.Device,
                 GpuMemoryUtilization = deviceOptions.GpuMemoryUtilization,
                 KvCacheDType = deviceOptions.KvCacheDType,
+                DeviceSampling = deviceOptions.DeviceSampling,
             };
             return await RunAsync(options, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
         });
@@ -71,6 +72,9 @@ public static class GenerateCommand
 
         /// <summary>The GPU KV cache's dtype; null: the checkpoint's.</summary>
         public DType? KvCacheDType { get; init; }
+
+        /// <summary>Sample on the device when the model runs there (<c>--sampling-device auto</c>); false: on the host.</summary>
+        public bool DeviceSampling { get; init; } = true;
     }
 
 
@@ -104,6 +108,7 @@ public static class GenerateCommand
             Device = o.Device,
             GpuMemoryUtilization = o.GpuMemoryUtilization,
             KvCacheDType = o.KvCacheDType,
+            DeviceSampling = o.DeviceSampling,
             StartupLog = stderr,
             LoraAdapters = o.Lora is null ? [] : [new LoraAdapterSpec(loraName!, o.Lora)],
         };

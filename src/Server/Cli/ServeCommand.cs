@@ -84,6 +84,7 @@ public static class ServeCommand
                 Device = deviceOptions.Device,
                 GpuMemoryUtilization = deviceOptions.GpuMemoryUtilization,
                 KvCacheDType = deviceOptions.KvCacheDType,
+                DeviceSampling = deviceOptions.DeviceSampling,
                 StartupLog = Console.Error,
             };
             foreach (var limit in (ReadOnlySpan<Option<int>>)[maxN, maxPrompts, maxSeqsPerRequest, maxQueued, maxGuided, maxConnections, idleTimeout])

@@ -63,6 +63,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
             Device = settings.Device,
             GpuMemoryUtilization = settings.GpuMemoryUtilization,
             KvCacheDType = settings.KvCacheDType,
+            DeviceSampling = settings.DeviceSampling,
             StartupLog = settings.StartupLog,
         };
         if (settings.MaxNumSeqs is { } maxNumSeqs)

@@ -25,6 +25,9 @@ public sealed record EngineSettings(
 
     public Engine.Model.DType? KvCacheDType { get; init; }
 
+    /// <summary>Sample on the device when the model runs there (<c>--sampling-device</c>).</summary>
+    public bool DeviceSampling { get; init; } = true;
+
     /// <summary>Where start-up reports go (device, weight upload, KV-cache size); null for none.</summary>
     public TextWriter? StartupLog { get; init; }
 }

@@ -16,7 +16,7 @@ namespace Engine.Backends.Cuda;
 /// code runs as the "check" device, so CI runs the GPU path end to end. Index checks happen on the host before
 /// each launch (a bad index would abort the CPU accelerator's process, or fault the CUDA context).
 /// </summary>
-public sealed class CudaBackend : IBackend
+public sealed class CudaBackend : IBackend, IDeviceSamplingBackend
 {
     private readonly KernelContext _context;
     private readonly bool _ownsContext;
@@ -395,6 +395,10 @@ public sealed class CudaBackend : IBackend
         var hostIndices = batch.LogitsIndices.Slice(first, count);
         Cuda.GatherLogitRows.Launch(_context, _stream, input.View, batch.NumTokens, input.Cols, step.Slice(step.LogitsIndices + first, count), hostIndices, result.View);
     }
+
+    /// <summary>The sampler chain on this backend's stream, after the forward (one wait per step, for the tokens).</summary>
+    public IDeviceSampler CreateSampler(int slots, int vocab, int historyCapacity) =>
+        Own(new Sampling.CudaDeviceSampler(_context, _stream, () => _pendingUpload = false, slots, vocab, historyCapacity));
 
     /// <summary>The step's one synchronisation: waits for the stream and copies the rows out.</summary>
     public void CopyToHost(IDeviceBuffer buffer, int rows, Span<float> destination)

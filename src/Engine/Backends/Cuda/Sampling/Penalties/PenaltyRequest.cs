@@ -24,4 +24,18 @@ public sealed record PenaltyRequest
 
     /// <summary>DRY breaker ids (§5.5): dry_sequence_breaker_ids plus the last id of each tokenised breaker string.</summary>
     public IReadOnlyList<int> Breakers { get; init; } = [];
+
+    /// <summary>The request of <paramref name="chain"/>, with exactly the sets the CPU chain applies.</summary>
+    public static PenaltyRequest From(SamplerChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return new PenaltyRequest
+        {
+            Params = chain.Params,
+            TokenizerVocabSize = chain.TokenizerVocabSize,
+            StopSet = chain.StopSet,
+            BadWords = chain.BadWordIds,
+            Breakers = chain.BreakerIds,
+        };
+    }
 }

@@ -96,7 +96,7 @@ public sealed class DeviceSamplerChain : IDisposable
             _hostRows[r] = r;
             _hostCodes[r] = rows[r].OrderCode;
         }
-        // Group rows by order: a stable sort by code keeps each group's rows ascending.
+        // Group rows by order (Array.Sort is not stable: a group's rows come in any order, which no kernel minds).
         Array.Sort(_hostCodes, _hostRows, 0, n);
         _params.View.SubView(0, n).CopyFromCPU(stream, _hostParams.AsSpan(0, n));
         _rows.View.SubView(0, n).CopyFromCPU(stream, _hostRows.AsSpan(0, n));
@@ -115,7 +115,7 @@ public sealed class DeviceSamplerChain : IDisposable
             var stages = RowSamplingParams.Stages(code, _stages);
             for (var s = 0; s < stages; s++)
             {
-                RunStage(stream, _stages[s], step, group);
+                RunStage(stream, _stages[s], step, group, _hostRows.AsSpan(first, last - first));
             }
             if ((code & RowSamplingParams.MirostatBit) != 0)
             {
@@ -174,14 +174,14 @@ public sealed class DeviceSamplerChain : IDisposable
         return count;
     }
 
-    private void RunStage(AcceleratorStream stream, SamplerId stage, DeviceSamplingStep step, ArrayView<int> group)
+    private void RunStage(AcceleratorStream stream, SamplerId stage, DeviceSamplingStep step, ArrayView<int> group, ReadOnlySpan<int> hostGroup)
     {
         var logits = step.Logits;
         switch (stage)
         {
             case SamplerId.Dry or SamplerId.Penalties or SamplerId.NoRepeatNgram:
                 // HOOK: the penalty half's kernels (checked present in Check).
-                LogitStages!.RunStage(stream, stage, step, group);
+                LogitStages!.RunStage(stream, stage, step, group, hostGroup);
                 break;
             case SamplerId.Temperature:
                 Launch(stream, TemperatureKernel.Entry, logits, group);

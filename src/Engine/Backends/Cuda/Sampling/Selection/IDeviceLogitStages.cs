@@ -15,8 +15,11 @@ public interface IDeviceLogitStages
     /// <summary>S0–S3 (§3.1: sanitise, guided mask, allowed ids, logit_bias, bad words, min_tokens, bans) on every row of the step.</summary>
     void RunPreStages(AcceleratorStream stream, DeviceSamplingStep step);
 
-    /// <summary>One of DRY, PENALTIES, NO_REPEAT_NGRAM on the <paramref name="rows"/> of one order group.</summary>
-    void RunStage(AcceleratorStream stream, SamplerId stage, DeviceSamplingStep step, ArrayView<int> rows);
+    /// <summary>
+    /// One of DRY, PENALTIES, NO_REPEAT_NGRAM on the <paramref name="rows"/> of one order group (ascending, the same
+    /// indices as <paramref name="hostRows"/> holds on the host; groups of one step are disjoint).
+    /// </summary>
+    void RunStage(AcceleratorStream stream, SamplerId stage, DeviceSamplingStep step, ArrayView<int> rows, ReadOnlySpan<int> hostRows);
 }
 
 /// <summary>

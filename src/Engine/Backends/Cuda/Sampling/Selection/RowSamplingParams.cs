@@ -78,9 +78,10 @@ public readonly record struct RowSamplingParams
     public bool IsMirostat => (OrderCode & MirostatBit) != 0;
 
     /// <summary>
-    /// Packs validated <paramref name="p"/> for one sequence at one step.
+    /// Packs validated <paramref name="p"/> for one sequence at one step. <paramref name="guided"/>: whether the request
+    /// has a guided constraint, when the caller knows (null looks it up, which costs a cache lookup per call).
     /// </summary>
-    public static RowSamplingParams From(SamplingParams p, long seed, int choice, int step, float mirostatMu, int topLogprobs)
+    public static RowSamplingParams From(SamplingParams p, long seed, int choice, int step, float mirostatMu, int topLogprobs, bool? guided = null)
     {
         ArgumentNullException.ThrowIfNull(p);
         var active = 0;
@@ -109,7 +110,7 @@ public readonly record struct RowSamplingParams
         return new RowSamplingParams
         {
             Active = active,
-            Flags = (p.IsGreedy ? GreedyFlag : 0) | (p.IsDynatemp ? DynatempFlag : 0) | (NeedsPreStages(p, step) ? PreStagesFlag : 0),
+            Flags = (p.IsGreedy ? GreedyFlag : 0) | (p.IsDynatemp ? DynatempFlag : 0) | (NeedsPreStages(p, step, guided) ? PreStagesFlag : 0),
             OrderCode = code,
             Temperature = p.Temperature,
             DynatempMin = p.DynatempMin,
@@ -140,9 +141,9 @@ public readonly record struct RowSamplingParams
     }
 
     // SamplerChain.Run's S1–S3 (S0's sanitising is a no-op on finite logits of the model's full width).
-    private static bool NeedsPreStages(SamplingParams p, int step) =>
+    private static bool NeedsPreStages(SamplingParams p, int step, bool? guided) =>
         p.LogitBias.Count > 0 || p.CustomTokenBans.Count > 0 || p.BadWords.Count > 0 || p.BadWordTokens.Count > 0
-        || p.AllowedTokenIds is not null || step < p.MinTokens || Engine.Guided.GuidedConstraint.Compile(p) is not null;
+        || p.AllowedTokenIds is not null || step < p.MinTokens || (guided ?? Engine.Guided.GuidedConstraint.Compile(p) is not null);
 
     /// <summary>The stages of <paramref name="code"/> in order.</summary>
     public static int Stages(ulong code, Span<SamplerId> destination)
