@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Bench.Sampling;
+using Engine.Backends.Cuda.Sampling;
+using Engine.Backends.Cuda.Sampling.Penalties;
 using Engine.Backends.Cuda.Sampling.Selection;
 using Engine.Sampling;
 using ILGPU;
@@ -25,7 +27,7 @@ namespace Bench.SamplerSweep;
 /// </summary>
 public static class SamplerSweepBench
 {
-    /// <summary>One sampler on top of plain sampling (softmax, draw) each, then the goal chain; the penalty-half samplers wait for it.</summary>
+    /// <summary>One sampler on top of plain sampling (softmax, draw) each, then the selection chain and the issue's goal chain.</summary>
     internal static readonly (string Name, string Json)[] Configs =
     [
         ("plain (T=1, draw)", "{}"),
@@ -45,8 +47,19 @@ public static class SamplerSweepBench
         ("XTC (p=1, 0.1)", """{"xtc_probability": 1, "xtc_threshold": 0.1}"""),
         ("skew 0.5", """{"skew": 0.5}"""),
         ("mirostat v2", """{"mirostat_mode": 2}"""),
-        ("goal chain (T 0.8, top_k 40, top_p 0.95, min_p 0.05)", """{"temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05}"""),
+        ("penalties (rep 1.1, freq 0.2, pres 0.2)", """{"repetition_penalty": 1.1, "frequency_penalty": 0.2, "presence_penalty": 0.2}"""),
+        ("DRY 0.8", """{"dry_multiplier": 0.8}"""),
+        ("no_repeat_ngram 3", """{"no_repeat_ngram_size": 3}"""),
+        ("selection chain (T 0.8, top_k 40, top_p 0.95, min_p 0.05)", """{"temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05}"""),
+        (GoalChain, """{"repetition_penalty": 1.1, "frequency_penalty": 0.2, "presence_penalty": 0.2, "dry_multiplier": 0.8, "temperature": 0.8, "top_k": 40, "top_p": 0.95, "min_p": 0.05}"""),
     ];
+
+    /// <summary>Issue 12's goal: penalties + DRY + top-k + top-p + min-p + temperature, per-request seeds (≤ 0.15 ms at 64 × 128k on an H100).</summary>
+    internal const string GoalChain = "goal chain (penalties + DRY + T 0.8, top_k 40, top_p 0.95, min_p 0.05)";
+
+    // Each sequence's history, as SamplersBench.Measure builds it on the CPU: a 512-token prompt, 128 generated tokens.
+    private const int PromptTokens = 512;
+    private const int OutputTokens = 128;
 
     /// <summary>
     /// The yardstick of TFS's and skew's per-row sort on a device: ILGPU.Algorithms' radix sort (it has no segmented
@@ -133,8 +146,10 @@ public static class SamplerSweepBench
         return 0;
     }
 
-    // Every configuration at every batch of one vocabulary: one chain sized for the largest batch, pristine logits
-    // on the device, each step = reset the working logits (device copy) + Run + synchronise.
+    // Every configuration at every batch of one vocabulary: one chain sized for the largest batch, joined to the
+    // penalty half as the engine runs it (so S0–S3 run on every step, as in serving), pristine logits on the device,
+    // each step = reset the working logits (device copy) + Run + synchronise. Each row's sequence holds a slot with
+    // SamplersBench.Measure's histories (prompt 512, output 128 tokens), put there before the timing.
     private static void MeasureDevice(KernelContext context, AcceleratorStream stream, int vocab, int[] batches, int steps,
         Dictionary<(string, int, int), double> results)
     {
@@ -142,7 +157,13 @@ public static class SamplerSweepBench
         var host = SamplersBench.MakeLogits(vocab, maxBatch).SelectMany(r => r).ToArray();
         using var pristine = context.Accelerator.Allocate1D(host);
         using var work = context.Accelerator.Allocate1D<float>(host.Length);
-        using var chain = new DeviceSamplerChain(context, maxBatch, vocab);
+        using var penalties = new DevicePenalties(context, maxBatch, vocab, PromptTokens + OutputTokens + 1);
+        using var stages = new PenaltyStages(context, penalties);
+        using var chain = new DeviceSamplerChain(context, maxBatch, vocab) { LogitStages = stages };
+        var rng = new Random(7);
+        var prompt = Enumerable.Range(0, PromptTokens).Select(_ => rng.Next(vocab)).ToArray();
+        var outputs = Enumerable.Range(0, maxBatch).Select(_ => Enumerable.Range(0, OutputTokens).Select(_ => rng.Next(vocab)).ToArray()).ToArray();
+        var slots = Enumerable.Range(0, maxBatch).ToArray();
         foreach (var batch in batches)
         {
             var elements = (long)batch * vocab;
@@ -162,7 +183,19 @@ public static class SamplerSweepBench
             foreach (var (name, json) in Configs)
             {
                 var p = SamplingParams.FromJson(JsonDocument.Parse(json).RootElement, new SamplingLimits { VocabSize = vocab });
-                var rows = Enumerable.Range(0, batch).Select(r => RowSamplingParams.From(p, 1000 + r, 0, 128, 2f * p.MirostatTau, 0)).ToArray();
+                var chainOfRequest = new SamplerChain(p, new SamplerSetup(vocab, [2]));
+                var request = PenaltyRequest.From(chainOfRequest);
+                for (var r = 0; r < batch; r++)
+                {
+                    penalties.BeginRequest(stream, r, prompt, request);
+                }
+                for (var t = 0; t < OutputTokens; t++)
+                {
+                    penalties.BeginStep(stream, slots.AsSpan(0, batch));
+                    penalties.Append(stream, [.. outputs.Take(batch).Select(o => o[t])]);
+                }
+                penalties.BeginStep(stream, slots.AsSpan(0, batch));
+                var rows = Enumerable.Range(0, batch).Select(r => RowSamplingParams.From(chainOfRequest.Params, 1000 + r, 0, OutputTokens, 2f * p.MirostatTau, 0, guided: false)).ToArray();
                 var total = Time(stream, steps, () =>
                 {
                     Reset();

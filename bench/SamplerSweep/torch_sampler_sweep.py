@@ -53,21 +53,16 @@ def top_p_sort(logits):
     return draw(top_k_top_p(logits, None, 0.9).softmax(dim=-1))
 
 
-def goal_chain(logits):
-    # temperature 0.8, top_k 40, top_p 0.95, min_p 0.05: ours' goal-chain row.
-    scaled = logits / 0.8
-    probs = top_k_top_p(scaled, 40, 0.95).softmax(dim=-1)
-    top = probs.max(dim=-1, keepdim=True).values
-    probs = probs.masked_fill(probs < 0.05 * top, 0.0)
-    return draw(probs)
-
-
+# (impl, the row of ours it stands beside, fn, needs histories). PyTorch/vLLM have no DRY: the penalised row has
+# vLLM's penalties but no DRY, so it favours the yardstick.
 CASES = [
-    ("torch softmax + exponential draw", "plain (T=1, draw)", plain),
-    ("torch argmax", "greedy (T=0)", greedy),
-    ("torch.topk", "top_k 40", top_k_topk),
-    ("torch.sort + cumsum", "top_p 0.9", top_p_sort),
-    ("torch.sort top-k/top-p + min-p", "goal chain (T 0.8, top_k 40, top_p 0.95, min_p 0.05)", goal_chain),
+    ("torch softmax + exponential draw", "plain (T=1, draw)", plain, False),
+    ("torch argmax", "greedy (T=0)", greedy, False),
+    ("torch.topk", "top_k 40", top_k_topk, False),
+    ("torch.sort + cumsum", "top_p 0.9", top_p_sort, False),
+    ("torch.sort top-k/top-p + min-p", "selection chain (T 0.8, top_k 40, top_p 0.95, min_p 0.05)", selection_chain, False),
+    ("vLLM penalties (no DRY) + torch.sort top-k/top-p + min-p", "goal chain (penalties + DRY + T 0.8, top_k 40, top_p 0.95, min_p 0.05)",
+     penalised_chain, True),
 ]
 
 
@@ -87,15 +82,21 @@ def main():
             # A language model's shape: Gaussian body (sigma 2) plus a few strong candidates, as the C# bench's rows.
             logits = torch.randn(batch, vocab, device="cuda", generator=generator) * 2.0
             logits[:, :5] += torch.tensor([12.0, 10.0, 8.0, 6.0, 4.0], device="cuda")
-            for impl, matches, fn in CASES:
+            # the C# bench's histories: a 512-token prompt and 128 generated tokens per sequence
+            prompt_ids = torch.randint(vocab, (1, 512), device="cuda", generator=generator)
+            prompt_mask = torch.zeros(batch, vocab, dtype=torch.bool, device="cuda")
+            prompt_mask[:, prompt_ids[0]] = True
+            output_ids = torch.randint(vocab, (batch, 128), device="cuda", generator=generator)
+            for impl, matches, fn, histories in CASES:
+                call = (lambda: fn(logits, (prompt_mask, output_ids))) if histories else (lambda: fn(logits))
                 for _ in range(3):
-                    fn(logits)
+                    call()
                 torch.cuda.synchronize()
                 start = torch.cuda.Event(enable_timing=True)
                 end = torch.cuda.Event(enable_timing=True)
                 start.record()
                 for _ in range(args.iters):
-                    fn(logits)
+                    call()
                 end.record()
                 torch.cuda.synchronize()
                 ms = start.elapsed_time(end) / args.iters

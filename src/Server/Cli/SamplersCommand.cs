@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Engine.Backends.Cuda.Sampling.Selection;
+using Engine.Backends.Cuda.Sampling;
 using Engine.Sampling;
 using Kernels;
 
@@ -24,38 +24,43 @@ public static class SamplersCommand
         var device = new Option<string>("--device") { Description = "cpu (the CPU chain), cuda (the device kernels on the GPU) or check (the device kernels on ILGPU's CPU accelerator).", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda", "check");
         var command = new Command("samplers", "Print the processed distribution of one decoding step.") { logits, parameters, prompt, history, eos, device };
-        command.SetAction(parse =>
-        {
-            try
-            {
-                using var body = JsonDocument.Parse(parse.GetValue(parameters)!);
-                var row = SamplingProbe.ReadLogits(parse.GetValue(logits)!);
-                var promptIds = SamplingProbe.ParseIds(parse.GetValue(prompt), "--prompt");
-                var historyIds = SamplingProbe.ParseIds(parse.GetValue(history), "--history");
-                var eosIds = SamplingProbe.ParseIds(parse.GetValue(eos), "--eos");
-                var probs = parse.GetValue(device) switch
-                {
-                    "cuda" => OnDevice(KernelDevice.Cuda, row, body.RootElement, historyIds),
-                    "check" => OnDevice(KernelDevice.Cpu, row, body.RootElement, historyIds),
-                    _ => SamplingProbe.ProcessedDistribution(row, body.RootElement, promptIds, historyIds, eosIds),
-                };
-                Console.WriteLine(SamplingProbe.ToJson(probs));
-                return 0;
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException or JsonException or IOException or NotSupportedException)
-            {
-                Console.Error.WriteLine($"engine samplers: {e.Message}");
-                return 2;
-            }
-        });
+        command.SetAction(parse => Run(parse.GetValue(logits)!, parse.GetValue(parameters)!, parse.GetValue(prompt), parse.GetValue(history),
+            parse.GetValue(eos), parse.GetValue(device)!, Console.Out, Console.Error));
         return command;
     }
 
-    // The device chain has no penalty stages of its own (the prompt and EOS ids feed only those): a request that
-    // needs them is refused by the chain with NotSupportedException naming the stage.
-    private static float[] OnDevice(KernelDevice kind, float[] row, JsonElement body, IReadOnlyList<int> history)
+    /// <summary>The command's work: prints <c>{"probs": [...]}</c> to <paramref name="output"/> and returns 0, or the error and 2.</summary>
+    public static int Run(string logitsPath, string parametersJson, string? prompt, string? history, string? eos, string device,
+        TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            using var body = JsonDocument.Parse(parametersJson);
+            var row = SamplingProbe.ReadLogits(logitsPath);
+            var promptIds = SamplingProbe.ParseIds(prompt, "--prompt");
+            var historyIds = SamplingProbe.ParseIds(history, "--history");
+            var eosIds = SamplingProbe.ParseIds(eos, "--eos");
+            var probs = device switch
+            {
+                "cuda" => OnDevice(KernelDevice.Cuda, row, body.RootElement, promptIds, historyIds, eosIds),
+                "check" => OnDevice(KernelDevice.Cpu, row, body.RootElement, promptIds, historyIds, eosIds),
+                _ => SamplingProbe.ProcessedDistribution(row, body.RootElement, promptIds, historyIds, eosIds),
+            };
+            output.WriteLine(SamplingProbe.ToJson(probs));
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException or IOException or NotSupportedException)
+        {
+            error.WriteLine($"engine samplers: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static float[] OnDevice(KernelDevice kind, float[] row, JsonElement body, IReadOnlyList<int> prompt, IReadOnlyList<int> history, IReadOnlyList<int> eos)
     {
         using var context = KernelContext.Create(kind);
-        return DeviceSamplingProbe.ProcessedDistribution(context, row, body, history);
+        return DeviceSamplingProbe.ProcessedDistribution(context, row, body, prompt, history, eos);
     }
 }

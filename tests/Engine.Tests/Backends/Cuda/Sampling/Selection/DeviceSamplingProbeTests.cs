@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Engine.Backends.Cuda.Sampling.Selection;
+using Engine.Backends.Cuda.Sampling;
 using Engine.Sampling;
 using Kernels.SelfTest;
 
@@ -20,18 +20,25 @@ public sealed class DeviceSamplingProbeTests(CudaKernelFixture fixture)
         using var body = JsonDocument.Parse(json);
 
         var cpu = SamplingProbe.ProcessedDistribution(logits, body.RootElement, [], history, []);
-        var device = DeviceSamplingProbe.ProcessedDistribution(fixture.Context, logits, body.RootElement, history);
+        var device = DeviceSamplingProbe.ProcessedDistribution(fixture.Context, logits, body.RootElement, [], history, []);
 
         Expect.Close(cpu, device, 1e-5f, 0f, json);
     }
 
-    [Fact]
-    public void RefusesPenalties_NamingWhatIsMissing()
+    [Theory]
+    [InlineData("""{"repetition_penalty": 1.2, "presence_penalty": 0.5}""")]
+    [InlineData("""{"dry_multiplier": 1.0, "dry_allowed_length": 1, "dry_base": 2.0, "temperature": 0.8}""")]
+    [InlineData("""{"no_repeat_ngram_size": 2, "min_tokens": 5, "top_k": 4}""")]
+    public void Penalties_MatchTheCpuProbe(string json)
     {
-        using var body = JsonDocument.Parse("""{"repetition_penalty": 1.2}""");
+        float[] logits = [2.0f, 1.0f, 0.5f, 0.0f, -1.0f, 0.25f, 1.5f];
+        int[] prompt = [6, 1, 2];
+        int[] history = [1, 2, 3, 1, 2];
+        using var body = JsonDocument.Parse(json);
 
-        var e = Assert.Throws<NotSupportedException>(() => DeviceSamplingProbe.ProcessedDistribution(fixture.Context, [1f, 2f, 3f], body.RootElement, [0]));
+        var cpu = SamplingProbe.ProcessedDistribution(logits, body.RootElement, prompt, history, [0]);
+        var device = DeviceSamplingProbe.ProcessedDistribution(fixture.Context, logits, body.RootElement, prompt, history, [0]);
 
-        Assert.Contains("penalt", e.Message, StringComparison.Ordinal);
+        Expect.Close(cpu, device, 1e-5f, 0f, json);
     }
 }
