@@ -21,8 +21,8 @@ public interface IDeviceSampler : IDisposable
     int MaxTopLogprobs { get; }
 
     /// <summary>
-    /// Puts a sequence into <paramref name="slot"/> before its first token: its chain's parameters and sets, and its
-    /// prompt. Throws <see cref="NotSupportedException"/> or <see cref="ArgumentException"/> naming the field when the
+    /// Puts a sequence into <paramref name="slot"/> before its first token: its chain's parameters and sets, its RNG
+    /// identity, how many top logprobs it asks for, and its prompt. Throws <see cref="NotSupportedException"/> or <see cref="ArgumentException"/> naming the field when the
     /// device cannot sample it (then the host does, for the sequence's whole life).
     /// </summary>
     void BeginSequence(int slot, ReadOnlySpan<int> prompt, SequenceSampler sampler, int topLogprobs);
@@ -55,8 +55,11 @@ public interface IDeviceSamplingBackend
     IDeviceSampler CreateSampler(int slots, int vocab, int historyCapacity);
 }
 
-/// <summary>One row of a device step: its sequence's validated parameters and RNG identity, step = tokens generated so far.</summary>
-public readonly record struct DeviceSampleRow(SamplingParams Params, long Seed, int Choice, int Step, float MirostatMu, int TopLogprobs);
+/// <summary>
+/// One row of a device step: what changes per step of its sequence (step = tokens generated so far, Mirostat's μ); the
+/// parameters, RNG identity and top-logprob count were given once, to <see cref="IDeviceSampler.BeginSequence"/>.
+/// </summary>
+public readonly record struct DeviceSampleRow(int Step, float MirostatMu);
 
 /// <summary>A row's result: the token (<see cref="SequenceSampler.NoToken"/> when every token was removed), its logprob, Mirostat's μ after the step.</summary>
 public readonly record struct DeviceSample(int Token, float Logprob, float MirostatMu);

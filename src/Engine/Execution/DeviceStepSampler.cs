@@ -102,7 +102,7 @@ public sealed class DeviceStepSampler
                 {
                     sampler.FillGuidedMask(request.OutputTokenIds, _sampler.GuidedMask(r));
                 }
-                _rows[r] = new DeviceSampleRow(sampler.Params, sampler.Seed, sampler.Choice, request.NumOutputTokens, sampler.MirostatMu, request.TopLogprobs.Length);
+                _rows[r] = new DeviceSampleRow(request.NumOutputTokens, sampler.MirostatMu);
             }
             _sampler.Sample(logits, _rows.AsSpan(0, count), _results);
             for (var r = 0; r < count; r++)

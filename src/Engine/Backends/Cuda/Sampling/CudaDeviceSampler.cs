@@ -19,11 +19,17 @@ internal sealed class CudaDeviceSampler : IDeviceSampler
     private readonly DevicePenalties _penalties;
     private readonly PenaltyStages _stages;
     private readonly DeviceSamplerChain _chain;
-    private readonly bool[] _guided;
+    // Per slot, the row packed once at BeginSequence: before min_tokens is reached (S2's stop-set ban) and after.
+    private readonly RowSamplingParams[] _early;
+    private readonly RowSamplingParams[] _late;
+    private readonly int[] _minTokens;
     private readonly int[] _slotOfRow;
     private readonly RowSamplingParams[] _packed;
     private readonly SampledToken[] _tokens;
     private readonly int[] _ids;
+    private readonly int[] _topIds;
+    private readonly float[] _topLogprobs;
+    private readonly int[] _topCount;
     private int _rows;
 
     /// <param name="synchronized">Called after each wait on <paramref name="stream"/> (the backend's staging may then be reused).</param>
@@ -35,11 +41,16 @@ internal sealed class CudaDeviceSampler : IDeviceSampler
         _stages = new PenaltyStages(context, _penalties);
         _chain = new DeviceSamplerChain(context, slots, vocab) { LogitStages = _stages };
         Slots = slots;
-        _guided = new bool[slots];
+        _early = new RowSamplingParams[slots];
+        _late = new RowSamplingParams[slots];
+        _minTokens = new int[slots];
         _slotOfRow = new int[slots];
         _packed = new RowSamplingParams[slots];
         _tokens = new SampledToken[slots];
         _ids = new int[slots];
+        _topIds = new int[slots * TopLogprobsKernel.MaxTop];
+        _topLogprobs = new float[slots * TopLogprobsKernel.MaxTop];
+        _topCount = new int[slots];
     }
 
     public int Slots { get; }
@@ -53,10 +64,13 @@ internal sealed class CudaDeviceSampler : IDeviceSampler
         {
             throw new NotSupportedException($"logprobs: {topLogprobs} top logprobs exceed the device's {MaxTopLogprobs}.");
         }
-        // Throws NotSupportedException for an order the device cannot hold (more than MaxStages active stages).
-        _ = RowSamplingParams.From(sampler.Params, sampler.Seed, sampler.Choice, 0, sampler.MirostatMu, topLogprobs, sampler.IsGuided);
+        // Packing throws NotSupportedException for an order the device cannot hold (more than MaxStages active stages).
+        // A step changes only Step, μ and whether min_tokens still bans the stop set, so the row is packed here, once.
+        var p = sampler.Params;
+        var early = RowSamplingParams.From(p, sampler.Seed, sampler.Choice, 0, sampler.MirostatMu, topLogprobs, sampler.IsGuided);
+        var late = RowSamplingParams.From(p, sampler.Seed, sampler.Choice, p.MinTokens, sampler.MirostatMu, topLogprobs, sampler.IsGuided);
         _penalties.BeginRequest(_stream, slot, prompt, PenaltyRequest.From(sampler.Chain));
-        _guided[slot] = sampler.IsGuided;
+        (_early[slot], _late[slot], _minTokens[slot]) = (early, late, p.MinTokens);
     }
 
     public void BeginStep(ReadOnlySpan<int> slotOfRow)
@@ -78,10 +92,22 @@ internal sealed class CudaDeviceSampler : IDeviceSampler
         for (var r = 0; r < _rows; r++)
         {
             var row = rows[r];
-            _packed[r] = RowSamplingParams.From(row.Params, row.Seed, row.Choice, row.Step, row.MirostatMu, row.TopLogprobs, _guided[_slotOfRow[r]]);
+            var slot = _slotOfRow[r];
+            _packed[r] = (row.Step < _minTokens[slot] ? _early[slot] : _late[slot]) with { Step = row.Step, MirostatMu = row.MirostatMu };
         }
         _chain.Run(_stream, buffer.Rows(_rows), _packed.AsSpan(0, _rows));
         _chain.DownloadTokens(_stream, _tokens);
+        var anyTop = false;
+        for (var r = 0; r < _rows; r++)
+        {
+            _topCount[r] = Math.Min(_packed[r].TopLogprobs, _chain.VocabSize);
+            anyTop |= _topCount[r] > 0;
+        }
+        if (anyTop)
+        {
+            // one copy for the step's rows, not a copy and a wait per row
+            _chain.DownloadAllTopLogprobs(_stream, _topIds, _topLogprobs);
+        }
         _synchronized();
         for (var r = 0; r < _rows; r++)
         {
@@ -92,13 +118,23 @@ internal sealed class CudaDeviceSampler : IDeviceSampler
         _penalties.Append(_stream, _ids.AsSpan(0, _rows));
     }
 
-    public int TopLogprobs(int row, Span<TokenLogprob> destination) => _chain.DownloadTopLogprobs(_stream, row, destination);
+    public int TopLogprobs(int row, Span<TokenLogprob> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)_rows, nameof(row));
+        var count = Math.Min(_topCount[row], destination.Length);
+        var first = row * TopLogprobsKernel.MaxTop;
+        for (var j = 0; j < count; j++)
+        {
+            destination[j] = new TokenLogprob(_topIds[first + j], _topLogprobs[first + j]);
+        }
+        return count;
+    }
 
     public void AppendHostTokens(ReadOnlySpan<int> slots, ReadOnlySpan<int> tokens)
     {
         _penalties.BeginStep(_stream, slots);
         _penalties.Append(_stream, tokens);
-        _rows = 0;
+        _rows = 0; // no sampled rows until the next Sample: TopLogprobs refuses
     }
 
     public void Dispose()

@@ -66,7 +66,7 @@ public sealed class CudaDeviceSamplerTests(CudaKernelFixture fixture)
         // a history row with fewer tokens than the longest got -1 ("none") for the missing steps: the device counts
         // only real tokens, so its output length equals the CPU's
         sampler.BeginStep(slotOf);
-        var packed = rows.Select((c, r) => new DeviceSampleRow(cpu[r].Params, cpu[r].Seed, cpu[r].Choice, c.Output.Length, cpu[r].MirostatMu, topLogprobs)).ToArray();
+        var packed = rows.Select((c, r) => new DeviceSampleRow(c.Output.Length, cpu[r].MirostatMu)).ToArray();
         using var logits = new Engine.Backends.Cuda.CudaBuffer(fixture.Context.Accelerator, rows.Length, vocab);
         logits.View.SubView(0, (long)rows.Length * vocab).CopyFromCPU(fixture.Stream, rows.SelectMany(c => c.Logits).ToArray());
         var results = new DeviceSample[rows.Length];

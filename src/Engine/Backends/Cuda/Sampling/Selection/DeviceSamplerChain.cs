@@ -152,6 +152,26 @@ public sealed class DeviceSamplerChain : IDisposable
         stream.Synchronize();
     }
 
+    /// <summary>
+    /// Every row's top-logprob slots of the last step in one copy (waits for the stream): row r's best first at
+    /// [r · <see cref="TopLogprobsKernel.MaxTop"/>, …), as many as it asked for valid. Nothing when no row asked.
+    /// </summary>
+    public void DownloadAllTopLogprobs(AcceleratorStream stream, Span<int> ids, Span<float> logprobs)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var length = _rowCount * TopLogprobsKernel.MaxTop;
+        if (ids.Length < length || logprobs.Length < length)
+        {
+            throw new ArgumentException($"Need room for {length} top logprobs, got {ids.Length} ids and {logprobs.Length} values.", nameof(ids));
+        }
+        if (length > 0)
+        {
+            _topIds.View.SubView(0, length).CopyToCPU(stream, ids[..length]);
+            _topLogprobs.View.SubView(0, length).CopyToCPU(stream, logprobs[..length]);
+            stream.Synchronize();
+        }
+    }
+
     /// <summary>Row <paramref name="row"/>'s top logprobs of the last step, as many as it asked for, best first.</summary>
     public int DownloadTopLogprobs(AcceleratorStream stream, int row, Span<TokenLogprob> destination)
     {
