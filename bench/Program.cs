@@ -7,6 +7,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["compile-time"] = ("ILGPU kernel compile time per kernel (PTX cold/warm/cached, CPU accelerator load) and host cost per launch", Bench.Kernels.CompileTime.Run),
     ["cpu-forward"] = ("CPU backend beside llama.cpp (LLamaSharp) on one 110M checkpoint: decode/prefill tok/s, ratios, memory roofline", Bench.CpuForward.CpuForwardBench.Run),
     ["cpu-kernels"] = ("BenchmarkDotNet micro-benchmarks of the CPU kernels: decode GEMV, fused q/k/v, prefill GEMM, RMSNorm, attention", Bench.CpuKernels.CpuKernelsBench.Run),
+    ["cpu-decode-profile"] = ("one CPU decode step of the 110M shape op by op: each GEMV's time and GB/s beside the bandwidth probe, norms, attention, hand-offs", Bench.CpuForward.CpuDecodeProfile.Run),
     ["cpu-bandwidth"] = ("the roofline probe's read variants (unrolled, 4 streams, prefetch, claimed blocks, huge pages) beside our decode GEMV", Bench.CpuForward.CpuBandwidthBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
     ["fuzz-soak"] = ("hostile fuzzed requests over every spec field against a running server: no 5xx, §4.1 errors, still healthy", Bench.Fuzz.FuzzSoakSuite.Run),

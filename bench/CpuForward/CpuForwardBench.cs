@@ -77,7 +77,7 @@ public static class CpuForwardBench
 
     /// <summary>Writes the HF directory and its GGUF; returns the weight bytes one decode token reads (every
     /// matrix once, the classifier included, the embedding only as one row).</summary>
-    private static long Prepare(string dir, DType dtype)
+    internal static long Prepare(string dir, DType dtype)
     {
         var weights = RandomWeights.Create(Shape110M, seed: 1, dtype);
         HfDirectoryWriter.Write(dir, Shape110M, weights);
@@ -124,13 +124,13 @@ public static class CpuForwardBench
             $"| {r.DType} | {r.Threads} | {r.Bandwidth:F1} | {roofline:F1} | {r.OursDecode:F1} | {r.LlamaDecode:F1} | **{r.OursDecode / r.LlamaDecode:F2}** | {r.OursDecode / roofline:P0} | {r.LlamaDecode / roofline:P0} | {r.OursPrefill:F0} | {r.LlamaPrefill:F0} | **{r.OursPrefill / r.LlamaPrefill:F2}** | {r.Allocated} |");
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string Arg(string[] args, string name, string fallback)
+    internal static string Arg(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;

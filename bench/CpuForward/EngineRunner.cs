@@ -22,12 +22,13 @@ internal sealed class EngineRunner : IDisposable
     private readonly float[] _logits;
     private readonly int[] _oneToken = new int[1];
 
-    public EngineRunner(string directory, int threads, int maxTokens)
+    /// <param name="wrap">wraps the CPU backend the model runs on (the profile's <see cref="TimedBackend"/>).</param>
+    public EngineRunner(string directory, int threads, int maxTokens, Func<Engine.Backends.IBackend, Engine.Backends.IBackend>? wrap = null)
     {
         _checkpoint = ModelCheckpoint.Open(directory);
         var config = _checkpoint.Config;
         _backend = new CpuBackend(threads);
-        _model = new LlamaModel(config, LlamaWeights.Bind(config, _checkpoint.Weights), _backend, maxTokens, 1);
+        _model = new LlamaModel(config, LlamaWeights.Bind(config, _checkpoint.Weights), wrap?.Invoke(_backend) ?? _backend, maxTokens, 1);
         var maxBlocks = config.MaxContext / BlockSize;
         _cache = _model.AllocateKvCache(maxBlocks, BlockSize);
         _batch = new ForwardBatch(maxTokens, 1, maxBlocks, BlockSize);
