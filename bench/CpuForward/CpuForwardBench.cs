@@ -16,6 +16,7 @@ namespace Bench.CpuForward;
 /// sides alike. Reports tokens/s, the ratios ours/llama.cpp, and decode as a fraction of the memory roofline
 /// (probe GB/s ÷ weight bytes read per token). Writes bench/results/cpu-forward.md.
 /// usage: cpu-forward [--dtypes f32,bf16] [--threads 2] [--rounds 3] [--prompt 512] [--decode 128] [--out PATH]
+/// [--keep DIR] (keeps the checkpoints as DIR/f32, DIR/bf16, … for <c>engine generate --model</c>)
 /// </summary>
 public static class CpuForwardBench
 {
@@ -46,6 +47,7 @@ public static class CpuForwardBench
         var promptTokens = int.Parse(Arg(args, "--prompt", "512"), CultureInfo.InvariantCulture);
         var decodeTokens = int.Parse(Arg(args, "--decode", "128"), CultureInfo.InvariantCulture);
         var output = Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward.md"));
+        var keep = Arg(args, "--keep", "");
         var loadBefore = MachineInfo.LoadAverage();
 
         var rows = new List<Row>();
@@ -53,7 +55,9 @@ public static class CpuForwardBench
         using var probe = new BandwidthProbe(1L << 30);
         foreach (var dtype in dtypes)
         {
-            var dir = Path.Combine(Path.GetTempPath(), $"cpu-forward-{dtype}-{Environment.ProcessId}");
+            var dir = keep.Length > 0
+                ? Path.Combine(keep, dtype.ToString().ToLowerInvariant())
+                : Path.Combine(Path.GetTempPath(), $"cpu-forward-{dtype}-{Environment.ProcessId}");
             try
             {
                 var bytesPerToken = Prepare(dir, dtype);
@@ -67,7 +71,10 @@ public static class CpuForwardBench
             }
             finally
             {
-                Directory.Delete(dir, recursive: true);
+                if (keep.Length == 0)
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
             }
         }
         Write(output, args, rows, version ?? "not loaded", loadBefore, promptTokens, decodeTokens, rounds);
