@@ -26,11 +26,12 @@ internal static unsafe class AttentionHead<THeadDim>
     where THeadDim : struct, IConst
 {
     /// <param name="q">The query head (head_dim floats), already RoPE-rotated.</param>
-    /// <param name="keys">Key cache of the layer; slot s, this KV head at keys + s·slotWidth + kvOffset.</param>
+    /// <param name="keys">Key cache of the layer (<see cref="CpuKvCache"/>'s head-major blocks): slot j of block b,
+    /// this KV head, at keys + b·blockStride + headOffset + j·head_dim.</param>
     /// <param name="table">The sequence's block table.</param>
     /// <param name="scores">Scratch of at least position + 1 floats.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* q, float* keys, float* values, int slotWidth, int kvOffset, ReadOnlySpan<int> table,
+    public static void Run(float* q, float* keys, float* values, int blockStride, int headOffset, ReadOnlySpan<int> table,
         int blockSize, int position, float scale, float* scores, float* output)
     {
         var n = THeadDim.Value / 16;
@@ -47,11 +48,11 @@ internal static unsafe class AttentionHead<THeadDim>
         // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos, one block of the table at a time
         for (var t0 = 0; t0 <= position; t0 += blockSize)
         {
-            var slot0 = table[t0 / blockSize] * blockSize;
+            var block = keys + ((nint)table[t0 / blockSize] * blockStride) + headOffset;
             var count = Math.Min(blockSize, position + 1 - t0);
             for (var j = 0; j < count; j++)
             {
-                var k = keys + (nint)(slot0 + j) * slotWidth + kvOffset;
+                var k = block + ((nint)j * THeadDim.Value);
                 var a = Vector512.FusedMultiplyAdd(q1, Vector512.Load(k + 16), q0 * Vector512.Load(k));
                 var b = Vector512.FusedMultiplyAdd(q3, Vector512.Load(k + 48), q2 * Vector512.Load(k + 32));
                 if (n == 8)
@@ -71,11 +72,11 @@ internal static unsafe class AttentionHead<THeadDim>
         Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
         for (var t0 = 0; t0 <= position; t0 += blockSize)
         {
-            var slot0 = table[t0 / blockSize] * blockSize;
+            var block = values + ((nint)table[t0 / blockSize] * blockStride) + headOffset;
             var count = Math.Min(blockSize, position + 1 - t0);
             for (var j = 0; j < count; j++)
             {
-                var v = values + (nint)(slot0 + j) * slotWidth + kvOffset;
+                var v = block + ((nint)j * THeadDim.Value);
                 var p = Vector512.Create(scores[t0 + j]);
                 o0 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v), o0);
                 o1 = Vector512.FusedMultiplyAdd(p, Vector512.Load(v + 16), o1);

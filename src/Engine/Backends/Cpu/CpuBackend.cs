@@ -276,13 +276,9 @@ public sealed unsafe class CpuBackend : IBackend
         var kb = (CpuBuffer)k;
         var vb = (CpuBuffer)v;
         var slots = batch.SlotMapping;
-        var width = c.SlotWidth;
-        var keys = c.Keys[layer];
-        var values = c.Values[layer];
         for (var r = 0; r < slots.Length; r++)
         {
-            kb.Row(r).CopyTo(keys.AsSpan(slots[r] * width, width));
-            vb.Row(r).CopyTo(values.AsSpan(slots[r] * width, width));
+            c.WriteSlot(layer, slots[r], kb.Row(r), vb.Row(r));
         }
     }
 

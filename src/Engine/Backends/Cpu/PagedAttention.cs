@@ -23,7 +23,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
     private int _numHeads;
     private int _groupSize;
     private int _headDim;
-    private int _slotWidth;
+    private int _blockStride;
     private float _scale;
 
     public int Prepare(float[] q, float[] output, CpuKvCache cache, int layer, ForwardBatch batch, int[] rowSeq, int numHeads, float[][] scores)
@@ -37,7 +37,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
         _numHeads = numHeads;
         _groupSize = numHeads / cache.NumKvHeads;
         _headDim = cache.HeadDim;
-        _slotWidth = cache.SlotWidth;
+        _blockStride = cache.BlockStride;
         _scale = 1f / MathF.Sqrt(cache.HeadDim);
         _scores = scores;
         return batch.NumTokens * numHeads;
@@ -54,7 +54,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
         var blockSize = batch.BlockSize;
         var table = batch.BlockTables.Slice(seq * batch.MaxBlocksPerSeq, batch.MaxBlocksPerSeq);
         var hd = _headDim;
-        var kvOffset = head / _groupSize * hd;
+        var headOffset = CpuKvCache.HeadOffset(head / _groupSize, blockSize, hd);
         var qDim = _numHeads * hd;
         var scores = _scores[worker].AsSpan(0, position + 1);
 
@@ -62,12 +62,12 @@ internal sealed unsafe class PagedAttention : IParallelJob
         {
             if (hd == 64)
             {
-                AttentionHead<HeadDim64>.Run(q, keys, values, _slotWidth, kvOffset, table, blockSize, position, _scale, s, output);
+                AttentionHead<HeadDim64>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
                 return;
             }
             if (hd == 128)
             {
-                AttentionHead<HeadDim128>.Run(q, keys, values, _slotWidth, kvOffset, table, blockSize, position, _scale, s, output);
+                AttentionHead<HeadDim128>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
                 return;
             }
 
@@ -75,11 +75,11 @@ internal sealed unsafe class PagedAttention : IParallelJob
             // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos, one block of the table at a time
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {
-                var slot0 = table[t0 / blockSize] * blockSize;
+                var block = keys + ((nint)table[t0 / blockSize] * _blockStride) + headOffset;
                 var count = Math.Min(blockSize, position + 1 - t0);
                 for (var j = 0; j < count; j++)
                 {
-                    s[t0 + j] = Dot(q, keys + (nint)(slot0 + j) * _slotWidth + kvOffset, hd) * _scale;
+                    s[t0 + j] = Dot(q, block + ((nint)j * hd), hd) * _scale;
                 }
             }
 
@@ -90,11 +90,11 @@ internal sealed unsafe class PagedAttention : IParallelJob
             new Span<float>(output, hd).Clear();
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {
-                var slot0 = table[t0 / blockSize] * blockSize;
+                var block = values + ((nint)table[t0 / blockSize] * _blockStride) + headOffset;
                 var count = Math.Min(blockSize, position + 1 - t0);
                 for (var j = 0; j < count; j++)
                 {
-                    Axpy(s[t0 + j], values + (nint)(slot0 + j) * _slotWidth + kvOffset, output, hd);
+                    Axpy(s[t0 + j], block + ((nint)j * hd), output, hd);
                 }
             }
         }

@@ -51,8 +51,12 @@ internal sealed record AttentionScenario(KvCacheType Type, int HeadDim, int NumK
     {
         using var cpu = new CpuBackend(threads: 1);
         var cache = (CpuKvCache)cpu.AllocateKvCache(1, numBlocks, BlockSize, NumKvHeads, HeadDim);
-        keys.CopyTo(cache.Keys[0], 0);
-        values.CopyTo(cache.Values[0], 0);
+        // keys and values are slot-major (the device cache's layout); the CPU cache stores them head-major
+        var slotWidth = NumKvHeads * HeadDim;
+        for (var slot = 0; slot < numBlocks * BlockSize; slot++)
+        {
+            cache.WriteSlot(0, slot, keys.AsSpan(slot * slotWidth, slotWidth), values.AsSpan(slot * slotWidth, slotWidth));
+        }
         var width = NumHeads * HeadDim;
         var cq = CudaRowKernelTests.Buffer(cpu, batch.NumTokens, width, q);
         var output = cpu.AllocateBuffer(batch.NumTokens, width);
