@@ -131,7 +131,7 @@ public static class CpuForwardBench
             $"| {r.DType} | {r.Threads} | {r.Bandwidth:F1} | {roofline:F1} | {r.OursDecode:F1} | {r.LlamaDecode:F1} | **{r.OursDecode / r.LlamaDecode:F2}** | {r.OursDecode / roofline:P0} | {r.LlamaDecode / roofline:P0} | {r.OursPrefill:F0} | {r.LlamaPrefill:F0} | **{r.OursPrefill / r.LlamaPrefill:F2}** | {r.Allocated} |");
     }
 
-    internal static double Median(List<double> values)
+    private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;

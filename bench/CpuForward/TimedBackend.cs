@@ -41,52 +41,58 @@ internal sealed class TimedBackend(IBackend inner) : IBackend
 
     public void BeginStep(ForwardBatch batch)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.BeginStep(batch);
-        Add("begin step", t, 0);
+        using (Time("begin step"))
+        {
+            inner.BeginStep(batch);
+        }
     }
 
     public void Embedding(IDeviceWeight table, ForwardBatch batch, IDeviceBuffer x)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.Embedding(table, batch, x);
-        Add("embedding", t, 0);
+        using (Time("embedding"))
+        {
+            inner.Embedding(table, batch, x);
+        }
     }
 
     public void RmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.RmsNorm(x, weight, eps, output, rows);
-        Add("rms norm", t, 0);
+        using (Time("rms norm"))
+        {
+            inner.RmsNorm(x, weight, eps, output, rows);
+        }
     }
 
     public void AddRmsNorm(IDeviceBuffer x, IDeviceBuffer delta, IDeviceWeight weight, float eps, IDeviceBuffer output, int rows)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.AddRmsNorm(x, delta, weight, eps, output, rows);
-        Add("residual add + rms norm", t, 0);
+        using (Time("residual add + rms norm"))
+        {
+            inner.AddRmsNorm(x, delta, weight, eps, output, rows);
+        }
     }
 
     public void HeadRmsNorm(IDeviceBuffer x, IDeviceWeight weight, float eps, int rows)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.HeadRmsNorm(x, weight, eps, rows);
-        Add("head rms norm", t, 0);
+        using (Time("head rms norm"))
+        {
+            inner.HeadRmsNorm(x, weight, eps, rows);
+        }
     }
 
     public void MatMul(IDeviceBuffer input, IDeviceWeight weight, IDeviceWeight? bias, IDeviceBuffer output, int rows)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.MatMul(input, weight, bias, output, rows);
-        Add(MatMulName(weight, null, null), t, Bytes(weight));
+        using (Time(MatMulName(weight, null, null), Bytes(weight)))
+        {
+            inner.MatMul(input, weight, bias, output, rows);
+        }
     }
 
     public void MatMul(IDeviceBuffer input, int rows, MatMulTarget first, MatMulTarget second, MatMulTarget third = default)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.MatMul(input, rows, first, second, third);
-        Add(MatMulName(first.Weight, second.Weight, third.Weight), t,
-            Bytes(first.Weight) + Bytes(second.Weight) + Bytes(third.Weight));
+        using (Time(MatMulName(first.Weight, second.Weight, third.Weight), Bytes(first.Weight) + Bytes(second.Weight) + Bytes(third.Weight)))
+        {
+            inner.MatMul(input, rows, first, second, third);
+        }
     }
 
     public void LoraShrink(IDeviceBuffer input, IDeviceWeight a, IDeviceBuffer shrunk, int rowStart, int rowEnd) =>
@@ -97,44 +103,50 @@ internal sealed class TimedBackend(IBackend inner) : IBackend
 
     public void Rope(IDeviceBuffer q, IDeviceBuffer k, IDeviceRopeTable table, ForwardBatch batch, int headDim)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.Rope(q, k, table, batch, headDim);
-        Add("rope", t, 0);
+        using (Time("rope"))
+        {
+            inner.Rope(q, k, table, batch, headDim);
+        }
     }
 
     public void StoreKv(IDeviceBuffer k, IDeviceBuffer v, IDeviceKvCache cache, int layer, ForwardBatch batch)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.StoreKv(k, v, cache, layer, batch);
-        Add("store kv", t, 0);
+        using (Time("store kv"))
+        {
+            inner.StoreKv(k, v, cache, layer, batch);
+        }
     }
 
     public void PagedAttention(IDeviceBuffer q, IDeviceKvCache cache, int layer, ForwardBatch batch, int numHeads, IDeviceBuffer output)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.PagedAttention(q, cache, layer, batch, numHeads, output);
-        Add("paged attention", t, 0);
+        using (Time("paged attention"))
+        {
+            inner.PagedAttention(q, cache, layer, batch, numHeads, output);
+        }
     }
 
     public void SwiGlu(IDeviceBuffer gate, IDeviceBuffer up, int rows)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.SwiGlu(gate, up, rows);
-        Add("swiglu", t, 0);
+        using (Time("swiglu"))
+        {
+            inner.SwiGlu(gate, up, rows);
+        }
     }
 
     public void GatherLogitRows(IDeviceBuffer x, ForwardBatch batch, int first, int count, IDeviceBuffer output)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.GatherLogitRows(x, batch, first, count, output);
-        Add("gather logit rows", t, 0);
+        using (Time("gather logit rows"))
+        {
+            inner.GatherLogitRows(x, batch, first, count, output);
+        }
     }
 
     public void CopyToHost(IDeviceBuffer buffer, int rows, Span<float> destination)
     {
-        var t = Stopwatch.GetTimestamp();
-        inner.CopyToHost(buffer, rows, destination);
-        Add("copy logits to host", t, 0);
+        using (Time("copy logits to host"))
+        {
+            inner.CopyToHost(buffer, rows, destination);
+        }
     }
 
     public void Dispose() => inner.Dispose();
@@ -152,10 +164,20 @@ internal sealed class TimedBackend(IBackend inner) : IBackend
         return name;
     }
 
+    private Scope Time(string op, long bytes = 0) => new(this, op, bytes);
+
     private void Add(string op, long start, long bytes)
     {
         var ticks = Stopwatch.GetTimestamp() - start;
         var (t, n, b) = _totals.GetValueOrDefault(op);
         _totals[op] = (t + ticks, n + 1, b + bytes);
+    }
+
+    // one timed call: started when made, added to its op's total when disposed (a struct: nothing allocated)
+    private readonly struct Scope(TimedBackend owner, string op, long bytes) : IDisposable
+    {
+        private readonly long _start = Stopwatch.GetTimestamp();
+
+        public void Dispose() => owner.Add(op, _start, bytes);
     }
 }

@@ -189,12 +189,7 @@ public static class SamplerSweepBench
                 {
                     penalties.BeginRequest(stream, r, prompt, request);
                 }
-                for (var t = 0; t < OutputTokens; t++)
-                {
-                    penalties.BeginStep(stream, slots.AsSpan(0, batch));
-                    penalties.Append(stream, [.. outputs.Take(batch).Select(o => o[t])]);
-                }
-                penalties.BeginStep(stream, slots.AsSpan(0, batch));
+                penalties.ReplayHistories(stream, slots.AsSpan(0, batch), outputs[..batch]);
                 var rows = Enumerable.Range(0, batch).Select(r => RowSamplingParams.From(chainOfRequest.Params, 1000 + r, 0, OutputTokens, 2f * p.MirostatTau, 0, guided: false)).ToArray();
                 var total = Time(stream, steps, () =>
                 {

@@ -39,12 +39,7 @@ public static class DeviceSamplingProbe
         using var stages = new PenaltyStages(context, penalties);
         using var chain = new DeviceSamplerChain(context, 1, vocab) { LogitStages = stages };
         penalties.BeginRequest(stream, 0, [.. prompt], PenaltyRequest.From(sampler.Chain));
-        foreach (var token in history)
-        {
-            penalties.BeginStep(stream, [0]);
-            penalties.Append(stream, [token]);
-        }
-        penalties.BeginStep(stream, [0]);
+        penalties.ReplayHistories(stream, [0], [[.. history]]);
         using var device = context.Accelerator.Allocate1D(logits);
         chain.Run(stream, device.View, [row]);
         var probs = new float[vocab];

@@ -353,6 +353,31 @@ public sealed class DevicePenalties : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replays histories of equal length into <paramref name="slots"/> (row r's history into slots[r]) one token
+    /// per step, as the sequences' own steps would append them (BeginStep, then Append), and begins the step that
+    /// samples after them. For probes and benchmarks that need a sequence's state without running its steps.
+    /// </summary>
+    public void ReplayHistories(AcceleratorStream stream, ReadOnlySpan<int> slots, IReadOnlyList<int[]> histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        if (histories.Count != slots.Length || histories.Any(h => h.Length != histories[0].Length))
+        {
+            throw new ArgumentException($"DevicePenalties.ReplayHistories: {histories.Count} histories of unequal or mismatched length for {slots.Length} slots.", nameof(histories));
+        }
+        var tokens = new int[slots.Length];
+        for (var t = 0; slots.Length > 0 && t < histories[0].Length; t++)
+        {
+            BeginStep(stream, slots);
+            for (var r = 0; r < tokens.Length; r++)
+            {
+                tokens[r] = histories[r][t];
+            }
+            Append(stream, tokens);
+        }
+        BeginStep(stream, slots);
+    }
+
     public void Dispose()
     {
         _slots.Dispose();
