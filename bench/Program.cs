@@ -16,6 +16,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["lora"] = ("LoRA decode tok/s of 8 sequences: base, merged, unmerged one adapter, unmerged mixed adapters; cost of one merge", Bench.Lora.LoraBench.Run),
     ["prefix-cache"] = ("TTFT of a request sharing a 512-token prefix with a finished one, prefix caching on vs off", Bench.PrefixCache.PrefixCacheBench.Run),
     ["safetensors-load"] = ("safetensors load throughput (mapped, converted, streamed) beside cat > /dev/null", Bench.Loader.SafetensorsLoadBench.Run),
+    ["serve-decode"] = ("one sequence's decode tok/s in `engine generate --json` beside `engine serve` (streaming, greedy) on the 110M checkpoint, rounds alternated", Bench.Server.ServeDecodeBench.Run),
     ["server-load"] = ("N concurrent streaming clients against a running server: TTFT, inter-token latency, req/s, tok/s", Bench.Server.ServerLoadSuite.Run),
     ["server-profile"] = ("the engine without HTTP: forward alone, step loop with token ids, the text path (layers of the 64-token latency)", Bench.Server.ServerProfile.Run),
     ["radix-select"] = ("k-th largest logit: our one-group radix select vs ILGPU.Algorithms radix sort, same accelerator", Bench.Kernels.RadixSelectBench.Run),

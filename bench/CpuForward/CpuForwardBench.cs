@@ -11,11 +11,12 @@ namespace Bench.CpuForward;
 /// <summary>
 /// <c>cpu-forward</c>: our CPU backend beside llama.cpp (LLamaSharp 0.30.0) in the same run, on the same weights:
 /// a random 110M Llama (stories110M shape) is written as a Hugging Face directory, which our engine maps, and
-/// through <c>convert gguf</c> as a GGUF, which llama.cpp loads. Each round runs, in turn, our decode, llama.cpp's
-/// decode, our prefill, llama.cpp's prefill and a bandwidth probe, so slow phases of a shared machine hit both
-/// sides alike. Reports tokens/s, the ratios ours/llama.cpp, and decode as a fraction of the memory roofline
-/// (probe GB/s ÷ weight bytes read per token). Writes bench/results/cpu-forward.md.
-/// usage: cpu-forward [--dtypes f32,bf16] [--threads 2] [--rounds 3] [--prompt 512] [--decode 128] [--out PATH]
+/// through <c>convert gguf</c> as a GGUF, which llama.cpp loads. Each round runs, in turn, a bandwidth probe, our
+/// decode, a probe, llama.cpp's decode, a probe, our prefill and llama.cpp's prefill, so slow phases of a shared
+/// machine hit both sides alike and each decode has the machine's bandwidth of its own moment beside it. Reports
+/// tokens/s, the ratios ours/llama.cpp, and decode as a fraction of the memory roofline (probe GB/s ÷ weight bytes
+/// read per token), each the median of the rounds' own ratios. Writes bench/results/cpu-forward.md.
+/// usage: cpu-forward [--dtypes f32,bf16] [--threads 2] [--rounds 5] [--prompt 512] [--decode 128] [--out PATH]
 /// [--keep DIR] (keeps the checkpoints as DIR/f32, DIR/bf16, … for <c>engine generate --model</c>)
 /// </summary>
 public static class CpuForwardBench
@@ -36,14 +37,28 @@ public static class CpuForwardBench
         EosTokenIds = [2],
     };
 
-    private sealed record Row(DType DType, int Threads, double Bandwidth, long BytesPerToken,
-        double OursDecode, double LlamaDecode, double OursPrefill, double LlamaPrefill, long Allocated);
+    /// <summary>One round's numbers; each probe GB/s is the best read variant just before or after a decode.</summary>
+    private sealed record Round(double OursDecode, double LlamaDecode, double OursPrefill, double LlamaPrefill,
+        double ProbeBefore, double ProbeBetween, double ProbeAfter);
+
+    /// <summary>A row of the table: medians over rounds of each round's own numbers and ratios (a paired design: a
+    /// slow phase of the shared machine moves a round's decode and its probes together, so the per-round ratio
+    /// holds where medians of separate columns would pair numbers from different phases).</summary>
+    private sealed record Row(DType DType, int Threads, long BytesPerToken, IReadOnlyList<Round> Rounds, long Allocated)
+    {
+        public double Roofline(double gbPerS) => gbPerS * 1e9 / BytesPerToken;
+
+        // ours decodes between the first two probes, llama.cpp between the last two
+        public IEnumerable<double> OursOfRoofline => Rounds.Select(r => r.OursDecode / Roofline((r.ProbeBefore + r.ProbeBetween) / 2));
+
+        public IEnumerable<double> LlamaOfRoofline => Rounds.Select(r => r.LlamaDecode / Roofline((r.ProbeBetween + r.ProbeAfter) / 2));
+    }
 
     public static int Run(string[] args)
     {
         var dtypes = Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
         var threads = Arg(args, "--threads", "2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-        var rounds = int.Parse(Arg(args, "--rounds", "3"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
         var promptTokens = int.Parse(Arg(args, "--prompt", "512"), CultureInfo.InvariantCulture);
         var decodeTokens = int.Parse(Arg(args, "--decode", "128"), CultureInfo.InvariantCulture);
         var output = Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward.md"));
@@ -82,14 +97,17 @@ public static class CpuForwardBench
         return 0;
     }
 
-    /// <summary>Writes the HF directory and its GGUF; returns the weight bytes one decode token reads (every
-    /// matrix once, the classifier included, the embedding only as one row).</summary>
-    internal static long Prepare(string dir, DType dtype)
+    /// <summary>Writes the HF directory and (<paramref name="gguf"/>) its GGUF; returns the weight bytes one decode
+    /// token reads (every matrix once, the classifier included, the embedding only as one row).</summary>
+    internal static long Prepare(string dir, DType dtype, bool gguf = true)
     {
         var weights = RandomWeights.Create(Shape110M, seed: 1, dtype);
         HfDirectoryWriter.Write(dir, Shape110M, weights);
         SyntheticVocabulary.Write(dir, Shape110M.VocabSize);
-        GgufConversion.Run(new GgufConversionOptions(dir, Path.Combine(dir, "model.gguf"), dtype == DType.BF16 ? GgmlType.BF16 : dtype == DType.F16 ? GgmlType.F16 : GgmlType.F32));
+        if (gguf)
+        {
+            GgufConversion.Run(new GgufConversionOptions(dir, Path.Combine(dir, "model.gguf"), dtype == DType.BF16 ? GgmlType.BF16 : dtype == DType.F16 ? GgmlType.F16 : GgmlType.F32));
+        }
         return weights.Names.Where(n => n != "model.embed_tokens.weight" || Shape110M.TieWordEmbeddings)
             .Select(n => weights.TryGet(n, out var w) ? w : throw new KeyNotFoundException(n))
             .Where(w => w.Shape.Count == 2)
@@ -101,37 +119,41 @@ public static class CpuForwardBench
         using var ours = new EngineRunner(dir, threads, promptTokens);
         using var llama = new LlamaCppRunner(Path.Combine(dir, "model.gguf"), threads, Shape110M.MaxContext);
         var prompt = Enumerable.Range(0, promptTokens).Select(i => 3 + (i * 7919 % (Shape110M.VocabSize - 3))).ToArray();
-        List<double> oursDecode = [], llamaDecode = [], oursPrefill = [], llamaPrefill = [], bandwidth = [];
+        List<Round> measured = [];
         long allocated = 0;
         for (var round = 0; round <= rounds; round++)   // round 0 warms up the JIT, the caches and the page cache
         {
+            var before = Probe(probe, threads);
             var od = decodeTokens / ours.Decode(decodeTokens);
+            var between = Probe(probe, threads);
             var ld = decodeTokens / llama.Decode(decodeTokens);
+            var after = Probe(probe, threads);
             var op = promptTokens / ours.Prefill(prompt);
             var lp = promptTokens / llama.Prefill(prompt);
-            var bw = probe.Measure(threads).Variants.Values.Max();
             if (round > 0)
             {
-                oursDecode.Add(od);
-                llamaDecode.Add(ld);
-                oursPrefill.Add(op);
-                llamaPrefill.Add(lp);
-                bandwidth.Add(bw);
+                measured.Add(new Round(od, ld, op, lp, before, between, after));
                 allocated = Math.Max(allocated, ours.DecodeAllocatedBytes);
             }
         }
-        return new Row(dtype, threads, Median(bandwidth), bytesPerToken,
-            Median(oursDecode), Median(llamaDecode), Median(oursPrefill), Median(llamaPrefill), allocated);
+        return new Row(dtype, threads, bytesPerToken, measured, allocated);
     }
+
+    // the best read variant, one pass each: short enough (~0.2 s) to sit right beside a decode
+    private static double Probe(BandwidthProbe probe, int threads) => probe.Measure(threads, passes: 1).Variants.Values.Max();
 
     private static string Format(Row r)
     {
-        var roofline = r.Bandwidth * 1e9 / r.BytesPerToken;
+        var probe = Median(r.Rounds.Select(x => (x.ProbeBefore + x.ProbeBetween) / 2));
+        var ours = r.OursOfRoofline.ToList();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {r.DType} | {r.Threads} | {r.Bandwidth:F1} | {roofline:F1} | {r.OursDecode:F1} | {r.LlamaDecode:F1} | **{r.OursDecode / r.LlamaDecode:F2}** | {r.OursDecode / roofline:P0} | {r.LlamaDecode / roofline:P0} | {r.OursPrefill:F0} | {r.LlamaPrefill:F0} | **{r.OursPrefill / r.LlamaPrefill:F2}** | {r.Allocated} |");
+            $"| {r.DType} | {r.Threads} | {probe:F1} | {r.Roofline(probe):F1} | {Median(r.Rounds.Select(x => x.OursDecode)):F1} | {Median(r.Rounds.Select(x => x.LlamaDecode)):F1} | **{Median(r.Rounds.Select(x => x.OursDecode / x.LlamaDecode)):F2}** | **{Median(ours):P0}** ({ours.Min():P0}–{ours.Max():P0}) | {Median(r.LlamaOfRoofline):P0} | {Median(r.Rounds.Select(x => x.OursPrefill)):F0} | {Median(r.Rounds.Select(x => x.LlamaPrefill)):F0} | **{Median(r.Rounds.Select(x => x.OursPrefill / x.LlamaPrefill)):F2}** | {r.Allocated} |");
     }
 
-    private static double Median(List<double> values)
+    private static string FormatRounds(Row r) => string.Join(Environment.NewLine, r.Rounds.Select((x, i) => string.Create(CultureInfo.InvariantCulture,
+        $"| {r.DType} | {r.Threads} | {i + 1} | {x.ProbeBefore:F1} | {x.OursDecode:F1} | {x.ProbeBetween:F1} | {x.LlamaDecode:F1} | {x.ProbeAfter:F1} | {x.OursDecode / x.LlamaDecode:F2} | {r.OursOfRoofline.ElementAt(i):P0} | {r.LlamaOfRoofline.ElementAt(i):P0} | {x.OursPrefill:F0} | {x.LlamaPrefill:F0} |")));
+
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
@@ -152,13 +174,21 @@ public static class CpuForwardBench
         text.AppendLine(CultureInfo.InvariantCulture, $"- load average at the start: {loadBefore}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- yardstick: llama.cpp via LLamaSharp 0.30.0 + LLamaSharp.Backend.Cpu 0.30.0: {version}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- shape: dim 768, 12 layers, 12 heads (12 KV), hidden 2048, vocab 32000, untied; the HF directory is mapped by our engine, its `convert gguf` output loaded by llama.cpp");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- decode = {decodeTokens} greedy single-token steps from an empty cache (llama-bench tg); prefill = one batch of {promptTokens} tokens (pp{promptTokens}); medians of {rounds} interleaved rounds after a warm-up round");
-        text.AppendLine("- roofline = probe GB/s ÷ weight bytes read per decode token (every matrix once, classifier included); probe = the best of the read variants of `cpu-bandwidth` (Plain4, Unroll8, Streams4, PrefetchT0, PrefetchNta, Claimed) over 1 GiB on pinned threads, best pass per round, median of rounds");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- decode = {decodeTokens} greedy single-token steps from an empty cache (llama-bench tg); prefill = one batch of {promptTokens} tokens (pp{promptTokens}); {rounds} rounds after a warm-up round");
+        text.AppendLine("- a round: probe, our decode, probe, llama.cpp's decode, probe, our prefill, llama.cpp's prefill; probe = the best of the read variants of `cpu-bandwidth` (Plain4, Unroll8, Streams4, PrefetchT0, PrefetchNta, Claimed), one pass each over 1 GiB on pinned threads");
+        text.AppendLine("- roofline = GB/s ÷ weight bytes read per decode token (every matrix once, classifier included); a decode's % of roofline uses the mean of the two probes around it");
+        text.AppendLine("- every ratio and % is the median over rounds of that round's own ratio (paired); tok/s and GB/s columns are medians of their own; the range after ours % roofline is its min–max over rounds");
         text.AppendLine("- NOISY: the machine is shared; only the ratios of numbers taken side by side in this run mean anything.");
         text.AppendLine();
         text.AppendLine("| weights | threads | probe GB/s | roofline tok/s | ours decode tok/s | llama.cpp decode tok/s | decode ours/llama.cpp | ours % roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s | prefill ours/llama.cpp | bytes allocated in our decode |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(r => text.AppendLine(Format(r)));
+        text.AppendLine();
+        text.AppendLine("## Every round");
+        text.AppendLine();
+        text.AppendLine("| weights | threads | round | probe GB/s | ours decode tok/s | probe GB/s | llama.cpp decode tok/s | probe GB/s | decode ours/llama.cpp | ours % roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        rows.ForEach(r => text.AppendLine(FormatRounds(r)));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, text.ToString());
     }

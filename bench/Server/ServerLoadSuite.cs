@@ -77,14 +77,17 @@ public static class ServerLoadSuite
         return new RequestSample(true, [], doc.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), elapsed);
     }
 
-    /// <summary>One streaming request: timestamps of every content chunk, and the usage chunk's token count.</summary>
-    private static async Task<RequestSample> StreamOneAsync(HttpClient http, string model, LoadOptions options)
+    /// <summary>One streaming request: timestamps of every content chunk, and the usage chunk's token count
+    /// (<paramref name="temperature"/>: the request's, or the server's default when null).</summary>
+    internal static async Task<RequestSample> StreamOneAsync(HttpClient http, string model, LoadOptions options, float? temperature = null)
     {
-        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        var fields = new Dictionary<string, object>
         {
             ["model"] = model, ["prompt"] = options.Prompt, ["max_tokens"] = options.MaxTokens, ["stream"] = true,
             ["ignore_eos"] = true, ["stream_options"] = new Dictionary<string, bool> { ["include_usage"] = true },
-        });
+        };
+        if (temperature is { } t) fields["temperature"] = t;
+        var body = JsonSerializer.Serialize(fields);
         var start = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/completions", UriKind.Relative))
         {

@@ -5,7 +5,7 @@ using Engine.Model;
 namespace Server.Cli;
 
 /// <summary>
-/// The device options <c>serve</c> and <c>generate</c> share: <c>--device auto|cuda|cpu|check</c>,
+/// The device options <c>serve</c> and <c>generate</c> share: <c>--device auto|cuda|cpu|check</c>, <c>--threads</c>,
 /// <c>--gpu-memory-utilization</c>, <c>--kv-cache-dtype</c> and <c>--sampling-device</c>, parsed into <see cref="EngineOptions"/> fields.
 /// </summary>
 public sealed class DeviceOptions
@@ -15,6 +15,12 @@ public sealed class DeviceOptions
         Description = "Where the model runs: auto (CUDA when a device of sm_80+ is present, else cpu), cuda (fails with exit 2 without one), cpu, "
             + "or check (the CUDA backend's kernels on ILGPU's CPU accelerator: the GPU code path on any machine, slow; for CI and kernel checks).",
         DefaultValueFactory = _ => "auto",
+    };
+
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "Threads of the CPU backend (the caller included); 0 means every core.",
+        DefaultValueFactory = _ => 0,
     };
 
     public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization")
@@ -36,7 +42,7 @@ public sealed class DeviceOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public IEnumerable<Option> All => [Device, GpuMemoryUtilization, KvCacheDType, SamplingDevice];
+    public IEnumerable<Option> All => [Device, Threads, GpuMemoryUtilization, KvCacheDType, SamplingDevice];
 
     /// <summary>The parsed values applied to <paramref name="options"/>; throws <see cref="FormatException"/> naming the bad option.</summary>
     public EngineOptions Apply(ParseResult parse, EngineOptions options)
@@ -46,6 +52,7 @@ public sealed class DeviceOptions
         return options with
         {
             Device = ParseDevice(parse.GetValue(Device)!),
+            Threads = ParseThreads(parse.GetValue(Threads)),
             GpuMemoryUtilization = ParseUtilization(parse.GetValue(GpuMemoryUtilization)),
             KvCacheDType = ParseKvCacheDType(parse.GetValue(KvCacheDType)!),
             DeviceSampling = ParseSamplingDevice(parse.GetValue(SamplingDevice)!),
@@ -60,6 +67,9 @@ public sealed class DeviceOptions
         "check" => EngineDevice.Check,
         _ => throw new FormatException($"--device '{value}' is not one of auto, cuda, cpu, check."),
     };
+
+    public static int ParseThreads(int value) =>
+        value >= 0 ? value : throw new FormatException($"--threads must be 0 (every core) or a positive count, got {value}.");
 
     public static double ParseUtilization(double value) =>
         value > 0 && value <= 1 ? value : throw new FormatException($"--gpu-memory-utilization must be in (0, 1], got {value}.");

@@ -26,12 +26,12 @@ public static class GenerateCommand
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 64 };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
         var seed = new Option<int>("--seed") { Description = "Sampler seed.", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads; 0 means every core.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of streaming text." };
+        var ignoreEos = new Option<bool>("--ignore-eos") { Description = "Keep generating past end-of-sequence tokens, up to --max-tokens (for benchmarks; the API's ignore_eos)." };
         var lora = new Option<string?>("--lora") { Description = "PEFT LoRA adapter directory to run over the model." };
         var multiplier = new Option<float>("--multiplier") { Description = "Scales the LoRA adapter's delta (W + M · alpha/r · B·A).", DefaultValueFactory = _ => 1f };
         var device = new DeviceOptions();
-        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, threads, json, lora, multiplier };
+        var command = new Command("generate", "Generate a continuation of a prompt.") { model, prompt, maxTokens, temperature, seed, json, ignoreEos, lora, multiplier };
         foreach (var option in device.All)
         {
             command.Options.Add(option);
@@ -50,8 +50,9 @@ public static class GenerateCommand
             }
             var options = new GenerateOptions(
                 parse.GetValue(model), parse.GetValue(prompt)!, parse.GetValue(maxTokens), parse.GetValue(temperature),
-                parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier))
+                parse.GetValue(seed), deviceOptions.Threads, parse.GetValue(json), parse.GetValue(lora), parse.GetValue(multiplier))
             {
+                IgnoreEos = parse.GetValue(ignoreEos),
                 Device = deviceOptions.Device,
                 GpuMemoryUtilization = deviceOptions.GpuMemoryUtilization,
                 KvCacheDType = deviceOptions.KvCacheDType,
@@ -75,6 +76,9 @@ public static class GenerateCommand
 
         /// <summary>Sample on the device when the model runs there (<c>--sampling-device auto</c>); false: on the host.</summary>
         public bool DeviceSampling { get; init; } = true;
+
+        /// <summary>Generate past end-of-sequence tokens up to <see cref="MaxTokens"/> (<c>--ignore-eos</c>).</summary>
+        public bool IgnoreEos { get; init; }
     }
 
 
@@ -135,7 +139,7 @@ public static class GenerateCommand
         }
         using var owned = engine;
         var promptIds = loaded.Tokenizer.Encode(o.Prompt);
-        var sampling = new SamplingParams { Temperature = o.Temperature, Seed = o.Seed }.Validate();
+        var sampling = new SamplingParams { Temperature = o.Temperature, Seed = o.Seed, IgnoreEos = o.IgnoreEos }.Validate();
         var maxTokens = Math.Min(o.MaxTokens, loaded.Config.MaxContext + 1 - promptIds.Length);
         if (maxTokens <= 0)
         {

@@ -82,6 +82,7 @@ public static class ServeCommand
                 EnablePrefixCaching = !parse.GetValue(noPrefixCaching),
                 ParseSpecial = !parse.GetValue(noParseSpecial),
                 Device = deviceOptions.Device,
+                Threads = deviceOptions.Threads,
                 GpuMemoryUtilization = deviceOptions.GpuMemoryUtilization,
                 KvCacheDType = deviceOptions.KvCacheDType,
                 DeviceSampling = deviceOptions.DeviceSampling,

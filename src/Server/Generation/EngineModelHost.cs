@@ -61,6 +61,7 @@ public sealed class EngineModelHost : IModelHost, IDisposable
         {
             EnablePrefixCaching = settings.EnablePrefixCaching,
             Device = settings.Device,
+            Threads = settings.Threads,
             GpuMemoryUtilization = settings.GpuMemoryUtilization,
             KvCacheDType = settings.KvCacheDType,
             DeviceSampling = settings.DeviceSampling,

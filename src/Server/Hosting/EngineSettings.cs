@@ -23,6 +23,9 @@ public sealed record EngineSettings(
 
     public double GpuMemoryUtilization { get; init; } = 0.9;
 
+    /// <summary>Threads of the CPU backend (<c>--threads</c>); 0: every core.</summary>
+    public int Threads { get; init; }
+
     public Engine.Model.DType? KvCacheDType { get; init; }
 
     /// <summary>Sample on the device when the model runs there (<c>--sampling-device</c>).</summary>
