@@ -10,6 +10,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["cpu-decode-profile"] = ("one CPU decode step of the 110M shape op by op: each GEMV's time and GB/s beside the bandwidth probe, norms, attention, hand-offs", Bench.CpuForward.CpuDecodeProfile.Run),
     ["cpu-bandwidth"] = ("the roofline probe's read variants (unrolled, 4 streams, prefetch, claimed blocks, huge pages) beside our decode GEMV", Bench.CpuForward.CpuBandwidthBench.Run),
     ["cpu-forward-memory"] = ("peak RSS of the CPU engine serving a memory-mapped 110M checkpoint vs weights + KV cache", Bench.CpuForward.CpuForwardMemory.Run),
+    ["host-micro"] = ("BenchmarkDotNet micro-benchmarks of the host hot paths: each CPU sampler, tokenizer encode (beside ML.Tokenizers), chat-template render, guided mask", Bench.HostMicro.HostMicroBench.Run),
     ["fuzz-soak"] = ("hostile fuzzed requests over every spec field against a running server: no 5xx, §4.1 errors, still healthy", Bench.Fuzz.FuzzSoakSuite.Run),
     ["generation-features"] = ("beam search and prompt logprobs cost beside best_of sampling, greedy and a plain prefill", Bench.Generation.GenerationFeaturesBench.Run),
     ["guided"] = ("guided decoding: vocabulary prep, constraint compile, per-step mask (json_object, schema, regex)", Bench.Guided.GuidedBench.Run),

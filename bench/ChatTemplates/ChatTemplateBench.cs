@@ -19,10 +19,10 @@ public static class ChatTemplateBench
 {
     public static int Run(string[] args)
     {
-        var iterations = int.Parse(Arg(args, "--iterations", "2000"), CultureInfo.InvariantCulture);
-        var turnCounts = Arg(args, "--turns", "4,200").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "chat-template.md"));
-        var dir = Path.Combine(FindRepoRoot(), "..", "shared", "fixtures", "tokenizers", "qwen3");
+        var iterations = int.Parse(BenchArgs.Arg(args, "--iterations", "2000"), CultureInfo.InvariantCulture);
+        var turnCounts = BenchArgs.Arg(args, "--turns", "4,200").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "chat-template.md"));
+        var dir = Path.Combine(BenchArgs.RepoRoot(), "..", "shared", "fixtures", "tokenizers", "qwen3");
         var renderer = ChatTemplateRenderer.FromDirectory(dir);
 
         var rows = new List<string>();
@@ -55,7 +55,7 @@ public static class ChatTemplateBench
     }
 
     // A user/assistant exchange with a tool call and tool result every fourth turn.
-    private static JsonArray Conversation(int turns)
+    internal static JsonArray Conversation(int turns)
     {
         var messages = new JsonArray { new JsonObject { ["role"] = "system", ["content"] = "You are a helpful assistant." } };
         for (var i = 0; i < turns; i++)
@@ -135,23 +135,5 @@ public static class ChatTemplateBench
         rows.ForEach(r => sb.AppendLine(r));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

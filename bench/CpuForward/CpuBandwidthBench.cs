@@ -24,10 +24,10 @@ public static class CpuBandwidthBench
 
     public static int Run(string[] args)
     {
-        var threads = Arg(args, "--threads", "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-        var rounds = int.Parse(Arg(args, "--rounds", "3"), CultureInfo.InvariantCulture);
-        var matrices = int.Parse(Arg(args, "--matrices", "48"), CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "cpu-bandwidth.md"));
+        var threads = BenchArgs.Arg(args, "--threads", "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        var rounds = int.Parse(BenchArgs.Arg(args, "--rounds", "3"), CultureInfo.InvariantCulture);
+        var matrices = int.Parse(BenchArgs.Arg(args, "--matrices", "48"), CultureInfo.InvariantCulture);
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "cpu-bandwidth.md"));
         var loadBefore = MachineInfo.LoadAverage();
         using var probe = new BandwidthProbe(1L << 30);
         var lines = new List<string>();
@@ -70,12 +70,6 @@ public static class CpuBandwidthBench
         File.WriteAllText(output, text.ToString());
         Console.WriteLine($"written to {output}");
         return 0;
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     private sealed class Gemv : IDisposable

@@ -21,11 +21,11 @@ public static class CpuDecodeProfile
 
     public static int Run(string[] args)
     {
-        var dtypes = CpuForwardBench.Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
-        var threads = int.Parse(CpuForwardBench.Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
-        var rounds = int.Parse(CpuForwardBench.Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
-        var decode = int.Parse(CpuForwardBench.Arg(args, "--decode", "64"), CultureInfo.InvariantCulture);
-        var output = CpuForwardBench.Arg(args, "--out", Path.Combine("bench", "results", "cpu-decode-profile.md"));
+        var dtypes = BenchArgs.Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
+        var threads = int.Parse(BenchArgs.Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(BenchArgs.Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
+        var decode = int.Parse(BenchArgs.Arg(args, "--decode", "64"), CultureInfo.InvariantCulture);
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "cpu-decode-profile.md"));
         var loadBefore = MachineInfo.LoadAverage();
         var text = new StringBuilder();
         text.AppendLine("# cpu-decode-profile: one CPU decode step of the 110M Llama shape, op by op");

@@ -39,7 +39,7 @@ public static class CpuForwardBench
 
     /// <summary>One round's numbers; each probe GB/s is the best read variant just before or after a decode.</summary>
     private sealed record Round(double OursDecode, double LlamaDecode, double OursPrefill, double LlamaPrefill,
-        double ProbeBefore, double ProbeBetween, double ProbeAfter);
+        double ProbeBefore, double ProbeBetween, double ProbeAfter, double WeightsBefore, double WeightsAfter);
 
     /// <summary>A row of the table: medians over rounds of each round's own numbers and ratios (a paired design: a
     /// slow phase of the shared machine moves a round's decode and its probes together, so the per-round ratio
@@ -51,18 +51,21 @@ public static class CpuForwardBench
         // ours decodes between the first two probes, llama.cpp between the last two
         public IEnumerable<double> OursOfRoofline => Rounds.Select(r => r.OursDecode / Roofline((r.ProbeBefore + r.ProbeBetween) / 2));
 
+        // the same decode against the probe over its own mapped weights, read right before and right after it
+        public IEnumerable<double> OursOfWeightsRoofline => Rounds.Select(r => r.OursDecode / Roofline((r.WeightsBefore + r.WeightsAfter) / 2));
+
         public IEnumerable<double> LlamaOfRoofline => Rounds.Select(r => r.LlamaDecode / Roofline((r.ProbeBetween + r.ProbeAfter) / 2));
     }
 
     public static int Run(string[] args)
     {
-        var dtypes = Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
-        var threads = Arg(args, "--threads", "2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-        var rounds = int.Parse(Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
-        var promptTokens = int.Parse(Arg(args, "--prompt", "512"), CultureInfo.InvariantCulture);
-        var decodeTokens = int.Parse(Arg(args, "--decode", "128"), CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward.md"));
-        var keep = Arg(args, "--keep", "");
+        var dtypes = BenchArgs.Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
+        var threads = BenchArgs.Arg(args, "--threads", "2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        var rounds = int.Parse(BenchArgs.Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
+        var promptTokens = int.Parse(BenchArgs.Arg(args, "--prompt", "512"), CultureInfo.InvariantCulture);
+        var decodeTokens = int.Parse(BenchArgs.Arg(args, "--decode", "128"), CultureInfo.InvariantCulture);
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward.md"));
+        var keep = BenchArgs.Arg(args, "--keep", "");
         var loadBefore = MachineInfo.LoadAverage();
 
         var rows = new List<Row>();
@@ -119,12 +122,15 @@ public static class CpuForwardBench
         using var ours = new EngineRunner(dir, threads, promptTokens);
         using var llama = new LlamaCppRunner(Path.Combine(dir, "model.gguf"), threads, Shape110M.MaxContext);
         var prompt = Enumerable.Range(0, promptTokens).Select(i => 3 + (i * 7919 % (Shape110M.VocabSize - 3))).ToArray();
+        var weights = ours.MappedWeights();
         List<Round> measured = [];
         long allocated = 0;
         for (var round = 0; round <= rounds; round++)   // round 0 warms up the JIT, the caches and the page cache
         {
             var before = Probe(probe, threads);
+            var weightsBefore = ProbeWeights(probe, weights, threads);
             var od = decodeTokens / ours.Decode(decodeTokens);
+            var weightsAfter = ProbeWeights(probe, weights, threads);
             var between = Probe(probe, threads);
             var ld = decodeTokens / llama.Decode(decodeTokens);
             var after = Probe(probe, threads);
@@ -132,7 +138,7 @@ public static class CpuForwardBench
             var lp = promptTokens / llama.Prefill(prompt);
             if (round > 0)
             {
-                measured.Add(new Round(od, ld, op, lp, before, between, after));
+                measured.Add(new Round(od, ld, op, lp, before, between, after, weightsBefore, weightsAfter));
                 allocated = Math.Max(allocated, ours.DecodeAllocatedBytes);
             }
         }
@@ -142,27 +148,24 @@ public static class CpuForwardBench
     // the best read variant, one pass each: short enough (~0.2 s) to sit right beside a decode
     private static double Probe(BandwidthProbe probe, int threads) => probe.Measure(threads, passes: 1).Variants.Values.Max();
 
+    private static unsafe double ProbeWeights(BandwidthProbe probe, (nint Start, nint Bytes) weights, int threads) =>
+        weights.Bytes > 0 ? probe.BestOver((byte*)weights.Start, weights.Bytes, threads) : double.NaN;
+
     private static string Format(Row r)
     {
         var probe = Median(r.Rounds.Select(x => (x.ProbeBefore + x.ProbeBetween) / 2));
         var ours = r.OursOfRoofline.ToList();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {r.DType} | {r.Threads} | {probe:F1} | {r.Roofline(probe):F1} | {Median(r.Rounds.Select(x => x.OursDecode)):F1} | {Median(r.Rounds.Select(x => x.LlamaDecode)):F1} | **{Median(r.Rounds.Select(x => x.OursDecode / x.LlamaDecode)):F2}** | **{Median(ours):P0}** ({ours.Min():P0}–{ours.Max():P0}) | {Median(r.LlamaOfRoofline):P0} | {Median(r.Rounds.Select(x => x.OursPrefill)):F0} | {Median(r.Rounds.Select(x => x.LlamaPrefill)):F0} | **{Median(r.Rounds.Select(x => x.OursPrefill / x.LlamaPrefill)):F2}** | {r.Allocated} |");
+            $"| {r.DType} | {r.Threads} | {probe:F1} | {r.Roofline(probe):F1} | {Median(r.Rounds.Select(x => x.OursDecode)):F1} | {Median(r.Rounds.Select(x => x.LlamaDecode)):F1} | **{Median(r.Rounds.Select(x => x.OursDecode / x.LlamaDecode)):F2}** | **{Median(ours):P0}** ({ours.Min():P0}–{ours.Max():P0}) | {Median(r.Rounds.Select(x => (x.WeightsBefore + x.WeightsAfter) / 2)):F1} | {Median(r.OursOfWeightsRoofline):P0} | {Median(r.LlamaOfRoofline):P0} | {Median(r.Rounds.Select(x => x.OursPrefill)):F0} | {Median(r.Rounds.Select(x => x.LlamaPrefill)):F0} | **{Median(r.Rounds.Select(x => x.OursPrefill / x.LlamaPrefill)):F2}** | {r.Allocated} |");
     }
 
     private static string FormatRounds(Row r) => string.Join(Environment.NewLine, r.Rounds.Select((x, i) => string.Create(CultureInfo.InvariantCulture,
-        $"| {r.DType} | {r.Threads} | {i + 1} | {x.ProbeBefore:F1} | {x.OursDecode:F1} | {x.ProbeBetween:F1} | {x.LlamaDecode:F1} | {x.ProbeAfter:F1} | {x.OursDecode / x.LlamaDecode:F2} | {r.OursOfRoofline.ElementAt(i):P0} | {r.LlamaOfRoofline.ElementAt(i):P0} | {x.OursPrefill:F0} | {x.LlamaPrefill:F0} |")));
+        $"| {r.DType} | {r.Threads} | {i + 1} | {x.ProbeBefore:F1} | {x.OursDecode:F1} | {x.ProbeBetween:F1} | {x.LlamaDecode:F1} | {x.ProbeAfter:F1} | {x.OursDecode / x.LlamaDecode:F2} | {r.OursOfRoofline.ElementAt(i):P0} | {(x.WeightsBefore + x.WeightsAfter) / 2:F1} | {r.OursOfWeightsRoofline.ElementAt(i):P0} | {r.LlamaOfRoofline.ElementAt(i):P0} | {x.OursPrefill:F0} | {x.LlamaPrefill:F0} |")));
 
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    internal static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     private static void Write(string path, string[] args, List<Row> rows, string version, string loadBefore, int promptTokens, int decodeTokens, int rounds)
@@ -175,19 +178,20 @@ public static class CpuForwardBench
         text.AppendLine(CultureInfo.InvariantCulture, $"- yardstick: llama.cpp via LLamaSharp 0.30.0 + LLamaSharp.Backend.Cpu 0.30.0: {version}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- shape: dim 768, 12 layers, 12 heads (12 KV), hidden 2048, vocab 32000, untied; the HF directory is mapped by our engine, its `convert gguf` output loaded by llama.cpp");
         text.AppendLine(CultureInfo.InvariantCulture, $"- decode = {decodeTokens} greedy single-token steps from an empty cache (llama-bench tg); prefill = one batch of {promptTokens} tokens (pp{promptTokens}); {rounds} rounds after a warm-up round");
-        text.AppendLine("- a round: probe, our decode, probe, llama.cpp's decode, probe, our prefill, llama.cpp's prefill; probe = the best of the read variants of `cpu-bandwidth` (Plain4, Unroll8, Streams4, PrefetchT0, PrefetchNta, Claimed), one pass each over 1 GiB on pinned threads");
+        text.AppendLine("- a round: probe, weights probe, our decode, weights probe, probe, llama.cpp's decode, probe, our prefill, llama.cpp's prefill; probe = the best of the read variants of `cpu-bandwidth` (Plain4, Unroll8, Streams4, PrefetchT0, PrefetchNta, Claimed), one pass each over 1 GiB on pinned threads");
         text.AppendLine("- roofline = GB/s ÷ weight bytes read per decode token (every matrix once, classifier included); a decode's % of roofline uses the mean of the two probes around it");
+        text.AppendLine("- weights probe = the same read variants over our decode's own memory-mapped safetensors file (its 4 KiB page-cache pages; run right before and right after our decode, inside the bracket of the anonymous-buffer probes): the roofline of the pages the GEMVs actually stream");
         text.AppendLine("- every ratio and % is the median over rounds of that round's own ratio (paired); tok/s and GB/s columns are medians of their own; the range after ours % roofline is its min–max over rounds");
         text.AppendLine("- NOISY: the machine is shared; only the ratios of numbers taken side by side in this run mean anything.");
         text.AppendLine();
-        text.AppendLine("| weights | threads | probe GB/s | roofline tok/s | ours decode tok/s | llama.cpp decode tok/s | decode ours/llama.cpp | ours % roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s | prefill ours/llama.cpp | bytes allocated in our decode |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| weights | threads | probe GB/s | roofline tok/s | ours decode tok/s | llama.cpp decode tok/s | decode ours/llama.cpp | ours % roofline | weights probe GB/s | ours % weights roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s | prefill ours/llama.cpp | bytes allocated in our decode |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(r => text.AppendLine(Format(r)));
         text.AppendLine();
         text.AppendLine("## Every round");
         text.AppendLine();
-        text.AppendLine("| weights | threads | round | probe GB/s | ours decode tok/s | probe GB/s | llama.cpp decode tok/s | probe GB/s | decode ours/llama.cpp | ours % roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| weights | threads | round | probe GB/s | ours decode tok/s | probe GB/s | llama.cpp decode tok/s | probe GB/s | decode ours/llama.cpp | ours % roofline | weights probe GB/s | ours % weights roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(r => text.AppendLine(FormatRounds(r)));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, text.ToString());

@@ -22,15 +22,15 @@ public static class CpuForwardMemory
 
     public static int Run(string[] args)
     {
-        var checkpoint = Arg(args, "--checkpoint", "");
-        return checkpoint.Length > 0 ? Child(checkpoint, Enum.Parse<DType>(Arg(args, "--dtype", "f32"), true), int.Parse(Arg(args, "--threads", "2"), CultureInfo.InvariantCulture)) : Parent(args);
+        var checkpoint = BenchArgs.Arg(args, "--checkpoint", "");
+        return checkpoint.Length > 0 ? Child(checkpoint, Enum.Parse<DType>(BenchArgs.Arg(args, "--dtype", "f32"), true), int.Parse(BenchArgs.Arg(args, "--threads", "2"), CultureInfo.InvariantCulture)) : Parent(args);
     }
 
     private static int Parent(string[] args)
     {
-        var dtypes = Arg(args, "--dtypes", "f32,bf16").Split(',');
-        var threads = Arg(args, "--threads", "2");
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward-memory.md"));
+        var dtypes = BenchArgs.Arg(args, "--dtypes", "f32,bf16").Split(',');
+        var threads = BenchArgs.Arg(args, "--threads", "2");
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward-memory.md"));
         var config = CpuForwardBench.Shape110M;
         long kvBytes = (long)config.NumLayers * 2 * config.MaxContext * config.KvDim * sizeof(float);
         var rows = new List<string>();
@@ -110,11 +110,5 @@ public static class CpuForwardMemory
             batch.AddSequence([System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits)], pos, blockTable, computeLogits: true);
             model.Forward(batch, cache, logits);
         }
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

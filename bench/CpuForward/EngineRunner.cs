@@ -21,6 +21,7 @@ internal sealed class EngineRunner : IDisposable
     private readonly int[] _blockTable;
     private readonly float[] _logits;
     private readonly int[] _oneToken = new int[1];
+    private readonly List<System.Buffers.MemoryHandle> _pins = [];
 
     /// <param name="wrap">wraps the CPU backend the model runs on (the profile's <see cref="TimedBackend"/>).</param>
     public EngineRunner(string directory, int threads, int maxTokens, Func<Engine.Backends.IBackend, Engine.Backends.IBackend>? wrap = null)
@@ -37,6 +38,29 @@ internal sealed class EngineRunner : IDisposable
     }
 
     public ModelConfig Config => _checkpoint.Config;
+
+    /// <summary>The memory-mapped range holding every weight (one safetensors file), for a bandwidth probe over the
+    /// decode's own pages; (0, 0) when the weights are not one contiguous mapping.</summary>
+    public unsafe (nint Start, nint Bytes) MappedWeights()
+    {
+        nint start = nint.MaxValue, end = 0;
+        long total = 0;
+        foreach (var name in _checkpoint.Weights.Names)
+        {
+            if (!_checkpoint.Weights.TryGet(name, out var tensor))
+            {
+                continue;
+            }
+            var pin = tensor.Bytes.Pin();
+            _pins.Add(pin);
+            var p = (nint)pin.Pointer;
+            start = Math.Min(start, p);
+            end = Math.Max(end, p + tensor.Bytes.Length);
+            total += tensor.Bytes.Length;
+        }
+        // a gap larger than a header's padding would mean several mappings, whose gaps must not be read
+        return end > start && end - start - total < 1 << 20 ? (start, end - start) : (0, 0);
+    }
 
     /// <summary>Bytes allocated on the managed heap by the last <see cref="Decode"/>.</summary>
     public long DecodeAllocatedBytes { get; private set; }
@@ -69,6 +93,7 @@ internal sealed class EngineRunner : IDisposable
 
     public void Dispose()
     {
+        _pins.ForEach(p => p.Dispose());
         _backend.Dispose();
         _checkpoint.Dispose();
     }

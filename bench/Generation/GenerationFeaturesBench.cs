@@ -21,11 +21,11 @@ public static class GenerationFeaturesBench
 
     public static int Run(string[] args)
     {
-        var tokens = int.Parse(Arg(args, "--tokens", "48"), CultureInfo.InvariantCulture);
-        var promptLength = int.Parse(Arg(args, "--prompt", "256"), CultureInfo.InvariantCulture);
-        var width = int.Parse(Arg(args, "--width", "4"), CultureInfo.InvariantCulture);
-        var threads = int.Parse(Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "generation-features.md"));
+        var tokens = int.Parse(BenchArgs.Arg(args, "--tokens", "48"), CultureInfo.InvariantCulture);
+        var promptLength = int.Parse(BenchArgs.Arg(args, "--prompt", "256"), CultureInfo.InvariantCulture);
+        var width = int.Parse(BenchArgs.Arg(args, "--width", "4"), CultureInfo.InvariantCulture);
+        var threads = int.Parse(BenchArgs.Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "generation-features.md"));
         var weights = RandomWeights.Create(Shape, seed: 1);
         using var engine = LlmEngine.Create(Shape, weights, new EngineOptions { Threads = threads, MaxNumSeqs = Math.Max(8, width), BlockSize = 16 });
         int[] shortPrompt = [.. Enumerable.Range(0, 16).Select(i => (i * 37 + 11) % Shape.VocabSize)];
@@ -98,10 +98,4 @@ public static class GenerationFeaturesBench
 
     private static string Row(string name, (double Seconds, int PeakBlocks) m, int computedTokens) =>
         string.Create(CultureInfo.InvariantCulture, $"| {name} | {m.Seconds:F2} | {computedTokens / m.Seconds:F1} | {m.PeakBlocks} |");
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

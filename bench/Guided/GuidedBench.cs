@@ -5,6 +5,7 @@ using Engine.Guided;
 using Engine.Sampling;
 using Loader.Llama2c;
 using Loader.Tokenizers;
+using Bench.Common;
 
 namespace Bench.Guided;
 
@@ -18,7 +19,7 @@ namespace Bench.Guided;
 /// <remarks>Usage: <c>dotnet run -c Release --project bench -- guided [--shared ../shared] [--names aidreams260K,llama3]</c></remarks>
 public static class GuidedBench
 {
-    private const string Schema = """
+    internal const string Schema = """
         {"type":"object","properties":{
           "id":{"type":"string","format":"uuid"},
           "name":{"type":"string","minLength":1,"maxLength":64},
@@ -33,9 +34,9 @@ public static class GuidedBench
          "$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"},"zip":{"type":"string","pattern":"^\\d{5}$"}},"required":["city"]}}}
         """;
 
-    private const string SchemaText = """{"id": "123e4567-e89b-12d3-a456-426614174000", "name": "Ada Lovelace", "age": 36, "email": "ada@example.org", "tags": ["math", "poetry"], "address": {"street": "12 St James's Square", "city": "London", "zip": "12345"}, "status": "active", "bio": "Wrote the first published algorithm intended for a machine; she saw that the engine could act upon other things besides number."}""";
+    internal const string SchemaText = """{"id": "123e4567-e89b-12d3-a456-426614174000", "name": "Ada Lovelace", "age": 36, "email": "ada@example.org", "tags": ["math", "poetry"], "address": {"street": "12 St James's Square", "city": "London", "zip": "12345"}, "status": "active", "bio": "Wrote the first published algorithm intended for a machine; she saw that the engine could act upon other things besides number."}""";
 
-    private const string ObjectText = """{"story": "Once upon a time, in a small village by the sea, there lived an old fisherman who dreamed every night of a golden whale.", "moral": "dreams", "score": -12.5e3, "ok": true, "list": [1, 2, {"k": null}]}""";
+    internal const string ObjectText = """{"story": "Once upon a time, in a small village by the sea, there lived an old fisherman who dreamed every night of a golden whale.", "moral": "dreams", "score": -12.5e3, "ok": true, "list": [1, 2, {"k": null}]}""";
 
     private const string Regex = @"(\+?\d{1,3}[ -])?\(?\d{3}\)?[ -]?\d{3}[ -]?\d{4}|[\w.+-]+@[\w-]+\.[a-z]{2,6}";
 
@@ -43,8 +44,8 @@ public static class GuidedBench
 
     public static int Run(string[] args)
     {
-        var shared = Arg(args, "--shared") ?? Path.Combine("..", "shared");
-        var names = (Arg(args, "--names") ?? "aidreams260K,llama3").Split(',');
+        var shared = BenchArgs.Arg(args, "--shared") ?? Path.Combine("..", "shared");
+        var names = (BenchArgs.Arg(args, "--names") ?? "aidreams260K,llama3").Split(',');
         var report = new StringBuilder();
         report.AppendLine("# guided");
         report.AppendLine();
@@ -154,15 +155,7 @@ public static class GuidedBench
             var w = Stopwatch.StartNew();
             sequence.ApplyMask(logits);
             masks.Add(w.Elapsed.TotalMicroseconds);
-            var best = -1;
-            for (var id = 0; id < logits.Length; id++)
-            {
-                var bytes = vocab.BytesOf(id);
-                if (!float.IsNegativeInfinity(logits[id]) && bytes.Length > 0 && remaining.StartsWith(bytes) && (best < 0 || bytes.Length > vocab.BytesOf(best).Length))
-                {
-                    best = id;
-                }
-            }
+            var best = LongestAllowed(vocab, logits, remaining);
             if (best < 0)
             {
                 throw new InvalidOperationException($"{vocabName}/{label}: no allowed token continues the target at '{Encoding.UTF8.GetString(remaining)}'");
@@ -178,7 +171,22 @@ public static class GuidedBench
         }
     }
 
-    private static Engine.Tokenization.Tokenizer Load(string shared, string name)
+    /// <summary>The longest token the mask left alive (finite logit) that continues <paramref name="remaining"/>, or −1.</summary>
+    internal static int LongestAllowed(GuidedVocabulary vocab, ReadOnlySpan<float> logits, ReadOnlySpan<byte> remaining)
+    {
+        var best = -1;
+        for (var id = 0; id < logits.Length; id++)
+        {
+            var bytes = vocab.BytesOf(id);
+            if (!float.IsNegativeInfinity(logits[id]) && bytes.Length > 0 && remaining.StartsWith(bytes) && (best < 0 || bytes.Length > vocab.BytesOf(best).Length))
+            {
+                best = id;
+            }
+        }
+        return best;
+    }
+
+    internal static Engine.Tokenization.Tokenizer Load(string shared, string name)
     {
         if (name == "aidreams260K")
         {
@@ -192,12 +200,6 @@ public static class GuidedBench
             return Engine.Tokenization.Tokenizer.FromJson(Llama2cTokenizerJson.Build(File.ReadAllBytes(Path.Combine(dir, "tokenizer.bin")), config.VocabSize));
         }
         return Engine.Tokenization.Tokenizer.FromDirectory(Path.Combine(shared, "fixtures", "tokenizers", name));
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string CpuModel()

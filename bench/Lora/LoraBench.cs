@@ -27,12 +27,12 @@ public static class LoraBench
 
     public static int Run(string[] args)
     {
-        var threads = int.Parse(Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
-        var runs = int.Parse(Arg(args, "--runs", "5"), CultureInfo.InvariantCulture);
-        var promptTokens = int.Parse(Arg(args, "--prompt", "32"), CultureInfo.InvariantCulture);
-        var decodeSteps = int.Parse(Arg(args, "--decode", "16"), CultureInfo.InvariantCulture);
-        var rank = int.Parse(Arg(args, "--rank", "16"), CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "lora.md"));
+        var threads = int.Parse(BenchArgs.Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
+        var runs = int.Parse(BenchArgs.Arg(args, "--runs", "5"), CultureInfo.InvariantCulture);
+        var promptTokens = int.Parse(BenchArgs.Arg(args, "--prompt", "32"), CultureInfo.InvariantCulture);
+        var decodeSteps = int.Parse(BenchArgs.Arg(args, "--decode", "16"), CultureInfo.InvariantCulture);
+        var rank = int.Parse(BenchArgs.Arg(args, "--rank", "16"), CultureInfo.InvariantCulture);
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "lora.md"));
 
         var config = CpuForwardBench.Shape110M;
         var weights = RandomWeights.Create(config, seed: 1);
@@ -148,12 +148,6 @@ public static class LoraBench
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 
     private static void Write(string path, string[] args, List<string> rows, double mergeSeconds, int threads, int runs, int promptTokens, int decodeSteps, int rank)
     {

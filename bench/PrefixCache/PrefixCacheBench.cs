@@ -19,11 +19,11 @@ public static class PrefixCacheBench
 {
     public static int Run(string[] args)
     {
-        var threads = int.Parse(Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
-        var runs = int.Parse(Arg(args, "--runs", "3"), CultureInfo.InvariantCulture);
-        var prefix = int.Parse(Arg(args, "--prefix", "512"), CultureInfo.InvariantCulture);
-        var suffix = int.Parse(Arg(args, "--suffix", "16"), CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out", Path.Combine("bench", "results", "prefix-cache.md"));
+        var threads = int.Parse(BenchArgs.Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
+        var runs = int.Parse(BenchArgs.Arg(args, "--runs", "3"), CultureInfo.InvariantCulture);
+        var prefix = int.Parse(BenchArgs.Arg(args, "--prefix", "512"), CultureInfo.InvariantCulture);
+        var suffix = int.Parse(BenchArgs.Arg(args, "--suffix", "16"), CultureInfo.InvariantCulture);
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "prefix-cache.md"));
 
         var config = CpuForwardBench.Shape110M;
         var weights = RandomWeights.Create(config, seed: 1);
@@ -79,12 +79,6 @@ public static class PrefixCacheBench
     private static int[] Tokens(int count, int salt) => [.. Enumerable.Range(0, count).Select(i => 3 + (int)((i * 7919L + salt * 104729L) % 31000))];
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 
     private static void Write(string path, string[] args, Dictionary<bool, List<double>> seconds, long hits, int threads, int runs, int prefix, int suffix)
     {

@@ -1,3 +1,4 @@
+using Bench.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -137,7 +138,7 @@ public static class SamplerSweepBench
             }
         }
         var yardstick = torch is null ? [] : TorchYardstick.Read(torch);
-        var dir = Path.Combine(SamplersBench.FindRepoRoot(), "bench", "results");
+        var dir = Path.Combine(BenchArgs.RepoRoot(), "bench", "results");
         Directory.CreateDirectory(dir);
         var file = $"sampler-sweep-{device}";
         File.WriteAllText(Path.Combine(dir, file + ".md"), SamplerSweepReport.Markdown(device, note, results, yardstick, vocabs, batches, args));

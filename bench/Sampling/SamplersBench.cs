@@ -18,7 +18,7 @@ namespace Bench.Sampling;
 public static class SamplersBench
 {
     /// <summary>Each configuration is one sampler on top of plain sampling (sanitise, softmax, draw).</summary>
-    private static readonly (string Name, string Json)[] Configs =
+    internal static readonly (string Name, string Json)[] Configs =
     [
         ("plain (T=1, draw)", "{}"),
         ("greedy (T=0)", """{"temperature": 0}"""),
@@ -73,7 +73,7 @@ public static class SamplersBench
                 }
             }
         }
-        var dir = Path.Combine(FindRepoRoot(), "bench", "results");
+        var dir = Path.Combine(BenchArgs.RepoRoot(), "bench", "results");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "samplers.md"), Markdown(results, vocabs, batches, args));
         File.WriteAllText(Path.Combine(dir, "samplers.svg"), Svg(results, vocabs));
@@ -209,17 +209,5 @@ public static class SamplersBench
         }
         sb.AppendLine("</svg>");
         return sb.ToString();
-    }
-
-    internal static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
     }
 }

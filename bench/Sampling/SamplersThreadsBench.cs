@@ -58,7 +58,7 @@ internal static class SamplersThreadsBench
                 }
             }
         }
-        var path = Path.Combine(SamplersBench.FindRepoRoot(), "bench", "results", "samplers-threads.md");
+        var path = Path.Combine(BenchArgs.RepoRoot(), "bench", "results", "samplers-threads.md");
         File.WriteAllText(path, Markdown(results, vocabs, batches, threads, args));
         Console.WriteLine($"wrote {path}");
         return 0;

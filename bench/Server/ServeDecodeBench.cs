@@ -27,18 +27,18 @@ public static class ServeDecodeBench
 
     public static int Run(string[] args)
     {
-        var engine = Path.GetFullPath(CpuForwardBench.Arg(args, "--engine", Path.Combine("src", "Server", "bin", "Release", "net10.0", "engine.dll")));
+        var engine = Path.GetFullPath(BenchArgs.Arg(args, "--engine", Path.Combine("src", "Server", "bin", "Release", "net10.0", "engine.dll")));
         if (!File.Exists(engine))
         {
             Console.Error.WriteLine($"serve-decode: {engine} not found; build it first: dotnet build src/Server -c Release");
             return 2;
         }
-        var dtypes = CpuForwardBench.Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
-        var threads = int.Parse(CpuForwardBench.Arg(args, "--threads", "0"), CultureInfo.InvariantCulture);
-        var rounds = int.Parse(CpuForwardBench.Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
-        var maxTokens = int.Parse(CpuForwardBench.Arg(args, "--max-tokens", "128"), CultureInfo.InvariantCulture);
-        var prompt = CpuForwardBench.Arg(args, "--prompt", "Once upon a time, in a land far away,");
-        var output = CpuForwardBench.Arg(args, "--out", Path.Combine("bench", "results", "serve-decode.md"));
+        var dtypes = BenchArgs.Arg(args, "--dtypes", "f32,bf16").Split(',').Select(d => Enum.Parse<DType>(d, ignoreCase: true)).ToArray();
+        var threads = int.Parse(BenchArgs.Arg(args, "--threads", "0"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(BenchArgs.Arg(args, "--rounds", "5"), CultureInfo.InvariantCulture);
+        var maxTokens = int.Parse(BenchArgs.Arg(args, "--max-tokens", "128"), CultureInfo.InvariantCulture);
+        var prompt = BenchArgs.Arg(args, "--prompt", "Once upon a time, in a land far away,");
+        var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "serve-decode.md"));
         var loadBefore = MachineInfo.LoadAverage();
 
         var results = new List<(DType DType, List<Round> Rounds)>();

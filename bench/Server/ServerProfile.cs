@@ -4,6 +4,7 @@ using Engine.Execution;
 using Engine.Generation;
 using Engine.Model;
 using Engine.Sampling;
+using Bench.Common;
 
 namespace Bench.Server;
 
@@ -19,11 +20,11 @@ public static class ServerProfile
 {
     public static int Run(string[] args)
     {
-        var dir = Arg(args, "--model", null) ?? throw new ArgumentException("server-profile needs --model DIR (an HF directory, e.g. from convert llama2c).");
-        var threads = Arg(args, "--threads", "1,2")!.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-        var maxTokens = int.Parse(Arg(args, "--max-tokens", "64")!, CultureInfo.InvariantCulture);
-        var runs = int.Parse(Arg(args, "--runs", "50")!, CultureInfo.InvariantCulture);
-        var promptText = Arg(args, "--prompt", "Once upon a time, in a land far away,")!;
+        var dir = BenchArgs.Arg(args, "--model") ?? throw new ArgumentException("server-profile needs --model DIR (an HF directory, e.g. from convert llama2c).");
+        var threads = BenchArgs.Arg(args, "--threads", "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        var maxTokens = int.Parse(BenchArgs.Arg(args, "--max-tokens", "64"), CultureInfo.InvariantCulture);
+        var runs = int.Parse(BenchArgs.Arg(args, "--runs", "50"), CultureInfo.InvariantCulture);
+        var promptText = BenchArgs.Arg(args, "--prompt", "Once upon a time, in a land far away,");
 
         using var checkpoint = ModelCheckpoint.Open(dir);
         var tokenizer = Engine.Tokenization.Tokenizer.FromDirectory(dir);
@@ -100,11 +101,5 @@ public static class ServerProfile
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < runs; i++) once().GetAwaiter().GetResult();
         return clock.Elapsed.TotalMilliseconds / runs;
-    }
-
-    private static string? Arg(string[] args, string name, string? fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

@@ -15,10 +15,10 @@ public static class TokenizerEncodeBench
 {
     public static int Run(string[] args)
     {
-        var root = Arg(args, "--tokenizers") ?? Path.Combine("..", "shared", "fixtures", "tokenizers");
-        var nodeModules = Arg(args, "--hf-node-modules");
-        var megabytes = int.Parse(Arg(args, "--mb") ?? "10", CultureInfo.InvariantCulture);
-        var chunkKb = int.Parse(Arg(args, "--chunk-kb") ?? "4", CultureInfo.InvariantCulture);
+        var root = BenchArgs.Arg(args, "--tokenizers") ?? Path.Combine("..", "shared", "fixtures", "tokenizers");
+        var nodeModules = BenchArgs.Arg(args, "--hf-node-modules");
+        var megabytes = int.Parse(BenchArgs.Arg(args, "--mb") ?? "10", CultureInfo.InvariantCulture);
+        var chunkKb = int.Parse(BenchArgs.Arg(args, "--chunk-kb") ?? "4", CultureInfo.InvariantCulture);
         var chunks = BenchCorpus.Build(megabytes * 1_000_000, chunkKb * 1024);
         var bytes = chunks.Sum(c => (long)Encoding.UTF8.GetByteCount(c));
         var corpusPath = Path.Combine(Path.GetTempPath(), "tokenizer-bench-corpus.jsonl");
@@ -31,7 +31,7 @@ public static class TokenizerEncodeBench
         report.AppendLine();
         report.AppendLine("| tokenizer | ours MB/s | HF MB/s | ours / HF | tokens (ours) | tokens (HF) | ours load s |");
         report.AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var name in (Arg(args, "--names") ?? "llama3,qwen3").Split(','))
+        foreach (var name in (BenchArgs.Arg(args, "--names") ?? "llama3,qwen3").Split(','))
         {
             var dir = Path.Combine(root, name);
             var load = Stopwatch.StartNew();
@@ -88,11 +88,5 @@ public static class TokenizerEncodeBench
         using var doc = JsonDocument.Parse(text);
         var r = doc.RootElement;
         return (r.GetProperty("bytes").GetDouble() / 1e6 / r.GetProperty("seconds").GetDouble(), r.GetProperty("tokens").GetInt64());
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
