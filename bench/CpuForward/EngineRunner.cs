@@ -24,11 +24,13 @@ internal sealed class EngineRunner : IDisposable
     private readonly List<System.Buffers.MemoryHandle> _pins = [];
 
     /// <param name="wrap">wraps the CPU backend the model runs on (the profile's <see cref="TimedBackend"/>).</param>
-    public EngineRunner(string directory, int threads, int maxTokens, Func<Engine.Backends.IBackend, Engine.Backends.IBackend>? wrap = null)
+    /// <param name="kvCacheDType">the KV cache's element type (f32, bf16, f16).</param>
+    public EngineRunner(string directory, int threads, int maxTokens, Func<Engine.Backends.IBackend, Engine.Backends.IBackend>? wrap = null,
+        DType kvCacheDType = DType.F32)
     {
         _checkpoint = ModelCheckpoint.Open(directory);
         var config = _checkpoint.Config;
-        _backend = new CpuBackend(threads);
+        _backend = new CpuBackend(threads, kvCacheDType);
         _model = new LlamaModel(config, LlamaWeights.Bind(config, _checkpoint.Weights), wrap?.Invoke(_backend) ?? _backend, maxTokens, 1);
         var maxBlocks = config.MaxContext / BlockSize;
         _cache = _model.AllocateKvCache(maxBlocks, BlockSize);
@@ -65,12 +67,22 @@ internal sealed class EngineRunner : IDisposable
     /// <summary>Bytes allocated on the managed heap by the last <see cref="Decode"/>.</summary>
     public long DecodeAllocatedBytes { get; private set; }
 
-    public double Decode(int tokens)
+    /// <summary>Seconds for <paramref name="tokens"/> greedy single-token steps, from an empty cache or, with
+    /// <paramref name="context"/>, after prefilling it (not timed).</summary>
+    /// <param name="beforeTimed">runs after the untimed prefill, right before the timed steps (a profile's reset).</param>
+    public double Decode(int tokens, int[]? context = null, Action? beforeTimed = null)
     {
+        var first = 0;
+        if (context is { Length: > 0 })
+        {
+            Prefill(context);
+            first = context.Length;
+        }
+        beforeTimed?.Invoke();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         _oneToken[0] = 1;
-        for (var pos = 0; pos < tokens; pos++)
+        for (var pos = first; pos < first + tokens; pos++)
         {
             _batch.Clear();
             _batch.AddSequence(_oneToken, pos, _blockTable, computeLogits: true);

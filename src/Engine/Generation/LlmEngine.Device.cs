@@ -22,7 +22,7 @@ public sealed partial class LlmEngine
         switch (options.Device)
         {
             case EngineDevice.Cpu:
-                return new CpuBackend(options.Threads);
+                return new CpuBackend(options.Threads, CpuKvDType(options));
             case EngineDevice.Check:
                 context = KernelContext.CreateCpu();
                 break;
@@ -33,7 +33,7 @@ public sealed partial class LlmEngine
                 if (!KernelContext.TryCreateCuda(out context, out var reason))
                 {
                     options.StartupLog?.WriteLine($"device: cpu (no CUDA device: {reason})");
-                    return new CpuBackend(options.Threads);
+                    return new CpuBackend(options.Threads, CpuKvDType(options));
                 }
                 break;
         }
@@ -51,6 +51,10 @@ public sealed partial class LlmEngine
         options.StartupLog?.WriteLine($"device: {backend.Name}");
         return backend;
     }
+
+    // The CPU backend's "auto" is float32, not the checkpoint's dtype as on the GPU: it computes in float32 and host
+    // memory is rarely the limit; bf16/f16 are there when it is (half the bytes per cached token).
+    private static DType CpuKvDType(EngineOptions options) => options.KvCacheDType ?? DType.F32;
 
     // vLLM's "auto" KV dtype: the checkpoint's (its embedding's) dtype
     private static DType CheckpointDType(Weights weights)
@@ -86,7 +90,12 @@ public sealed partial class LlmEngine
     /// </summary>
     private static int KvCacheBlocks(ModelConfig config, IBackend backend, EngineOptions options)
     {
-        var elementSize = backend is CudaBackend cuda ? WeightTensor.ElementSize(cuda.KvCacheDType) : sizeof(float);
+        var elementSize = WeightTensor.ElementSize(backend switch
+        {
+            CudaBackend cuda => cuda.KvCacheDType,
+            CpuBackend cpu => cpu.KvCacheDType,
+            _ => DType.F32,
+        });
         var bytesPerToken = 2L * config.NumLayers * config.KvDim * elementSize;
         var blocksPerSequence = (config.MaxContext + 1 + options.BlockSize - 1) / options.BlockSize;
         if (options.KvCacheTokens is null && backend is CudaBackend gpu && gpu.DeviceMemory() is var (free, total))

@@ -31,7 +31,7 @@ public sealed class DeviceOptions
 
     public Option<string> KvCacheDType { get; } = new("--kv-cache-dtype")
     {
-        Description = "KV-cache element type on the GPU: auto (the checkpoint's), f32, bf16 or f16.",
+        Description = "KV-cache element type: auto (on the GPU the checkpoint's, on the CPU f32), f32, bf16 or f16 (half the memory per cached token).",
         DefaultValueFactory = _ => "auto",
     };
 

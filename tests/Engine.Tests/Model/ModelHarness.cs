@@ -20,10 +20,11 @@ internal sealed class ModelHarness : IDisposable
     /// <param name="adapters">Builds the LoRA adapter set on the harness's backend; null for none.</param>
     /// <param name="backend">The backend to run on (owned by the harness); null: a CPU backend of <paramref name="threads"/>.</param>
     public ModelHarness(ModelConfig config, Weights weights, int blockSize = 4, int maxTokens = 256, int maxSeqs = 8, int threads = 2,
-        Func<global::Engine.Backends.IBackend, LoraAdapterSet>? adapters = null, global::Engine.Backends.IBackend? backend = null)
+        Func<global::Engine.Backends.IBackend, LoraAdapterSet>? adapters = null, global::Engine.Backends.IBackend? backend = null,
+        DType kvCacheDType = DType.F32)
     {
         Config = config;
-        _backend = backend ?? new CpuBackend(threads);
+        _backend = backend ?? new CpuBackend(threads, kvCacheDType);
         Model = new LlamaModel(config, LlamaWeights.Bind(config, weights), _backend, maxTokens, maxSeqs, adapters?.Invoke(_backend));
         var maxBlocksPerSeq = (config.MaxContext + blockSize - 1) / blockSize;
         var numBlocks = maxBlocksPerSeq * maxSeqs;

@@ -14,11 +14,14 @@ internal sealed class ReferenceLlama
     private readonly double[] _invFreq;
     private readonly List<double[][]> _keys = [];   // [layer][position] → kv_dim
     private readonly List<double[][]> _values = [];
+    private readonly Func<double, double>? _cacheRounding;
     private int _position;
 
-    public ReferenceLlama(ModelConfig config, Weights weights)
+    /// <param name="cacheRounding">Rounds each cached key and value element (a bf16 or f16 KV cache); null: kept exact.</param>
+    public ReferenceLlama(ModelConfig config, Weights weights, Func<double, double>? cacheRounding = null)
     {
         _c = config;
+        _cacheRounding = cacheRounding;
         _w = weights.Names.ToDictionary(n => n, n => weights.Require(n, [.. GetShape(weights, n)]).ToFloats().Select(f => (double)f).ToArray());
         _invFreq = InvFreq(config);
         for (var l = 0; l < config.NumLayers; l++)
@@ -58,6 +61,14 @@ internal sealed class ReferenceLlama
                     NormInPlace(k, head * hd, hd, _w[p + "self_attn.k_norm.weight"]);
                 }
                 Rotate(k, head * hd, pos);
+            }
+            if (_cacheRounding is { } round)
+            {
+                for (var i = 0; i < k.Length; i++)
+                {
+                    k[i] = round(k[i]);
+                    v[i] = round(v[i]);
+                }
             }
             _keys[l][pos] = k;
             _values[l][pos] = v;

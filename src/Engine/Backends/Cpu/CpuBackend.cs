@@ -25,12 +25,21 @@ public sealed unsafe class CpuBackend : IBackend
     private float[] _rowLoraMultipliers = [];
 
     /// <param name="threads">Threads that run kernels (the caller's included); 0 means Environment.ProcessorCount.</param>
-    public CpuBackend(int threads = 0)
+    /// <param name="kvCacheDType">Element type of the KV caches this backend allocates (f32, bf16 or f16).</param>
+    public CpuBackend(int threads = 0, DType kvCacheDType = DType.F32)
     {
+        if (kvCacheDType is not (DType.F32 or DType.BF16 or DType.F16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kvCacheDType), kvCacheDType, "The KV cache dtype must be f32, bf16 or f16.");
+        }
+        KvCacheDType = kvCacheDType;
         _pool = new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
     }
 
-    public string Name => $"cpu ({_pool.Threads} threads)";
+    public string Name => KvCacheDType == DType.F32 ? $"cpu ({_pool.Threads} threads)" : $"cpu ({_pool.Threads} threads, KV cache {KvCacheDType})";
+
+    /// <summary>Element type of the KV caches this backend allocates.</summary>
+    public DType KvCacheDType { get; }
 
     public int Threads => _pool.Threads;
 
@@ -67,7 +76,7 @@ public sealed unsafe class CpuBackend : IBackend
 
     public IDeviceKvCache AllocateKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim)
     {
-        var cache = new CpuKvCache(numLayers, numBlocks, blockSize, numKvHeads, headDim);
+        var cache = new CpuKvCache(numLayers, numBlocks, blockSize, numKvHeads, headDim, KvCacheDType);
         var maxContext = numBlocks * blockSize;
         if (_scores.Length == 0 || _scores[0].Length < maxContext)
         {

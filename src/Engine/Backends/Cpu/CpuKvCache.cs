@@ -1,29 +1,44 @@
+using Engine.Model;
+using Loader.Safetensors;
+
 namespace Engine.Backends.Cpu;
 
 /// <summary>
-/// Per layer, keys and values as float32 in head-major blocks: block b holds, for each KV head, its BlockSize slots
-/// of HeadDim floats one after another ([block][kv head][slot in block][head dim]). Decode attention walks one
-/// head through the context, so a block's keys for that head are one contiguous run (BlockSize · HeadDim · 4 bytes)
-/// the hardware prefetcher can follow; the slot-major layout ([slot][kv head][head dim]) put every key of a head on
-/// its own page, 3 KiB apart for 12 heads of 64, and attention read the cache at half the GEMVs' bandwidth.
-/// A whole block is still one contiguous range, so copying blocks is unchanged.
+/// Per layer, keys and values in head-major blocks: block b holds, for each KV head, its BlockSize slots of HeadDim
+/// elements one after another ([block][kv head][slot in block][head dim]). Decode attention walks one head through
+/// the context, so a block's keys for that head are one contiguous run (BlockSize · HeadDim elements) the hardware
+/// prefetcher can follow; the slot-major layout ([slot][kv head][head dim]) put every key of a head on its own page,
+/// 3 KiB apart for 12 heads of 64, and attention read the cache at half the GEMVs' bandwidth. A whole block is
+/// still one contiguous range, so copying blocks is unchanged.
+/// Elements are float32, or bf16/f16 (<c>--kv-cache-dtype</c>): half the bytes per token, so twice the tokens in the
+/// same memory and half the bytes a long-context decode streams; <see cref="WriteSlot"/> rounds to nearest even and
+/// attention widens on load (<see cref="IWeightLoader"/>), computing in float32 as before.
 /// </summary>
 internal sealed class CpuKvCache : IDeviceKvCache
 {
-    public CpuKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim)
+    private readonly Loader.Safetensors.SafetensorsDtype _safetensorsDType;
+
+    public CpuKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim, DType dtype = DType.F32)
     {
+        if (dtype is not (DType.F32 or DType.BF16 or DType.F16))
+        {
+            throw new NotSupportedException($"The CPU KV cache holds f32, bf16 or f16 elements, not {dtype}.");
+        }
         NumLayers = numLayers;
         NumBlocks = numBlocks;
         BlockSize = blockSize;
         NumKvHeads = numKvHeads;
         HeadDim = headDim;
-        var perLayer = checked(numBlocks * blockSize * numKvHeads * headDim);
-        Keys = new float[numLayers][];
-        Values = new float[numLayers][];
+        DType = dtype;
+        ElementSize = WeightTensor.ElementSize(dtype);
+        _safetensorsDType = DTypeMapping.ToSafetensors(dtype);
+        var perLayer = checked(numBlocks * blockSize * numKvHeads * headDim * ElementSize);
+        Keys = new byte[numLayers][];
+        Values = new byte[numLayers][];
         for (var l = 0; l < numLayers; l++)
         {
-            Keys[l] = new float[perLayer];
-            Values[l] = new float[perLayer];
+            Keys[l] = new byte[perLayer];
+            Values[l] = new byte[perLayer];
         }
     }
 
@@ -37,33 +52,44 @@ internal sealed class CpuKvCache : IDeviceKvCache
 
     public int HeadDim { get; }
 
+    public DType DType { get; }
+
+    /// <summary>Bytes per element of <see cref="DType"/>.</summary>
+    public int ElementSize { get; }
+
     public int SlotWidth => NumKvHeads * HeadDim;
 
-    /// <summary>Floats per block of one layer (every head's slots).</summary>
+    /// <summary>Elements per block of one layer (every head's slots).</summary>
     public int BlockStride => BlockSize * SlotWidth;
 
-    /// <summary>Where a KV head's rows start inside a block.</summary>
+    /// <summary>Where a KV head's rows start inside a block, in elements.</summary>
     public static int HeadOffset(int kvHead, int blockSize, int headDim) => kvHead * blockSize * headDim;
 
-    /// <summary>Writes one slot's key and value rows (NumKvHeads · HeadDim each, head after head).</summary>
+    /// <summary>Writes one slot's key and value rows (NumKvHeads · HeadDim floats each, head after head), rounded to
+    /// the cache's dtype.</summary>
     public void WriteSlot(int layer, int slot, ReadOnlySpan<float> key, ReadOnlySpan<float> value)
     {
         var start = ((slot / BlockSize) * BlockStride) + ((slot % BlockSize) * HeadDim);
         for (var h = 0; h < NumKvHeads; h++)
         {
-            var at = start + HeadOffset(h, BlockSize, HeadDim);
-            key.Slice(h * HeadDim, HeadDim).CopyTo(Keys[layer].AsSpan(at, HeadDim));
-            value.Slice(h * HeadDim, HeadDim).CopyTo(Values[layer].AsSpan(at, HeadDim));
+            var at = (start + HeadOffset(h, BlockSize, HeadDim)) * ElementSize;
+            Store(key.Slice(h * HeadDim, HeadDim), Keys[layer].AsSpan(at, HeadDim * ElementSize));
+            Store(value.Slice(h * HeadDim, HeadDim), Values[layer].AsSpan(at, HeadDim * ElementSize));
         }
     }
 
-    public float[][] Keys { get; }
+    // the loader's one float32 → dtype conversion (round to nearest even for bf16, TensorPrimitives for f16)
+    private void Store(ReadOnlySpan<float> source, Span<byte> destination) =>
+        DtypeConversion.FromFloat32(source, _safetensorsDType, destination);
 
-    public float[][] Values { get; }
+    /// <summary>Each layer's keys: <see cref="DType"/> elements in the layout above.</summary>
+    public byte[][] Keys { get; }
+
+    public byte[][] Values { get; }
 
     public void CopyBlock(int source, int destination)
     {
-        var width = BlockStride;
+        var width = BlockStride * ElementSize;
         for (var l = 0; l < NumLayers; l++)
         {
             Keys[l].AsSpan(source * width, width).CopyTo(Keys[l].AsSpan(destination * width, width));

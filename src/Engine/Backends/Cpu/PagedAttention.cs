@@ -2,21 +2,24 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Engine.Execution;
+using Engine.Model;
 
 namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// Causal attention over the paged KV cache, one chunk per (row, query head): scores over positions 0..p read
 /// block by block through the sequence's block table, softmax, weighted sum of values. Head sizes 64 and 128 run
-/// <see cref="AttentionHead{THeadDim}"/> (q and the output in registers); others the inlined Vector256 loops below
-/// (a call per key would cost more than the 64-wide dot itself). Scores live in a per-worker scratch row.
+/// <see cref="AttentionHead{THeadDim, TLoader}"/> (q and the output in registers); others the inlined Vector512 loops below
+/// (a call per key would cost more than the 64-wide dot itself). Scores live in a per-worker scratch row. Every path
+/// is generic over the cache's element loader, so a bf16 or f16 cache runs the same loops widening on load.
 /// </summary>
 internal sealed unsafe class PagedAttention : IParallelJob
 {
     private float[] _q = [];
     private float[] _out = [];
-    private float[] _keys = [];
-    private float[] _values = [];
+    private byte[] _keys = [];
+    private byte[] _values = [];
+    private DType _dtype;
     private int[] _rowSeq = [];
     private ForwardBatch? _batch;
     private float[][] _scores = [];
@@ -32,6 +35,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
         _out = output;
         _keys = cache.Keys[layer];
         _values = cache.Values[layer];
+        _dtype = cache.DType;
         _batch = batch;
         _rowSeq = rowSeq;
         _numHeads = numHeads;
@@ -43,8 +47,25 @@ internal sealed unsafe class PagedAttention : IParallelJob
         return batch.NumTokens * numHeads;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int chunk, int worker)
+    {
+        switch (_dtype)
+        {
+            case DType.BF16:
+                Execute<Bf16Loader>(chunk, worker);
+                break;
+            case DType.F16:
+                Execute<F16Loader>(chunk, worker);
+                break;
+            default:
+                Execute<F32Loader>(chunk, worker);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Execute<TLoader>(int chunk, int worker)
+        where TLoader : struct, IWeightLoader
     {
         var batch = _batch!;
         var row = chunk / _numHeads;
@@ -58,16 +79,18 @@ internal sealed unsafe class PagedAttention : IParallelJob
         var qDim = _numHeads * hd;
         var scores = _scores[worker].AsSpan(0, position + 1);
 
-        fixed (float* q = &_q[row * qDim + head * hd], keys = _keys, values = _values, output = &_out[row * qDim + head * hd], s = scores)
+        var size = TLoader.ElementSize;
+        fixed (float* q = &_q[row * qDim + head * hd], output = &_out[row * qDim + head * hd], s = scores)
+        fixed (byte* keys = _keys, values = _values)
         {
             if (hd == 64)
             {
-                AttentionHead<HeadDim64>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
+                AttentionHead<HeadDim64, TLoader>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
                 return;
             }
             if (hd == 128)
             {
-                AttentionHead<HeadDim128>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
+                AttentionHead<HeadDim128, TLoader>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
                 return;
             }
 
@@ -75,11 +98,11 @@ internal sealed unsafe class PagedAttention : IParallelJob
             // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos, one block of the table at a time
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {
-                var block = keys + ((nint)table[t0 / blockSize] * _blockStride) + headOffset;
+                var block = keys + ((((nint)table[t0 / blockSize] * _blockStride) + headOffset) * size);
                 var count = Math.Min(blockSize, position + 1 - t0);
                 for (var j = 0; j < count; j++)
                 {
-                    s[t0 + j] = Dot(q, block + ((nint)j * hd), hd) * _scale;
+                    s[t0 + j] = Dot<TLoader>(q, block + ((nint)j * hd * size), hd) * _scale;
                 }
             }
 
@@ -90,46 +113,48 @@ internal sealed unsafe class PagedAttention : IParallelJob
             new Span<float>(output, hd).Clear();
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {
-                var block = values + ((nint)table[t0 / blockSize] * _blockStride) + headOffset;
+                var block = values + ((((nint)table[t0 / blockSize] * _blockStride) + headOffset) * size);
                 var count = Math.Min(blockSize, position + 1 - t0);
                 for (var j = 0; j < count; j++)
                 {
-                    Axpy(s[t0 + j], block + ((nint)j * hd), output, hd);
+                    Axpy<TLoader>(s[t0 + j], block + ((nint)j * hd * size), output, hd);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* b, int n)
+    private static float Dot<TLoader>(float* a, byte* b, int n)
+        where TLoader : struct, IWeightLoader
     {
-        var acc = Vector256<float>.Zero;
+        var acc = Vector512<float>.Zero;
         var i = 0;
-        for (; i + 8 <= n; i += 8)
+        for (; i + 16 <= n; i += 16)
         {
-            acc = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), TLoader.Load16(b, i), acc);
         }
-        var sum = Vector256.Sum(acc);
+        var sum = Vector512.Sum(acc);
         for (; i < n; i++)
         {
-            sum += a[i] * b[i];
+            sum += a[i] * TLoader.Load1(b, i);
         }
         return sum;
     }
 
     // y += a · x
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Axpy(float a, float* x, float* y, int n)
+    private static void Axpy<TLoader>(float a, byte* x, float* y, int n)
+        where TLoader : struct, IWeightLoader
     {
-        var va = Vector256.Create(a);
+        var va = Vector512.Create(a);
         var i = 0;
-        for (; i + 8 <= n; i += 8)
+        for (; i + 16 <= n; i += 16)
         {
-            Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
+            Vector512.FusedMultiplyAdd(va, TLoader.Load16(x, i), Vector512.Load(y + i)).Store(y + i);
         }
         for (; i < n; i++)
         {
-            y[i] += a * x[i];
+            y[i] += a * TLoader.Load1(x, i);
         }
     }
 }
