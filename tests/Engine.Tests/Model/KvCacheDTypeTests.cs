@@ -75,8 +75,8 @@ public sealed class KvCacheDTypeTests
 
         cache.WriteSlot(0, 5, key, valueRow);
 
-        // slot 5 = block 1, slot 1 of the block; head 1 starts 4 · 16 elements into the block
-        var at = ((1 * cache.BlockStride) + CpuKvCache.HeadOffset(1, 4, 16) + 16) * 2;
+        // slot 5 = block 1, slot 1 of the block; head 1's pool starts after head 0's 2 blocks of 4 · 16 elements
+        var at = ((2 * 4 * 16) + (1 * 4 * 16) + 16) * 2;
         Assert.Equal(bits, BitConverter.ToUInt16(cache.Keys[0], at));
         Assert.Equal((ushort)(bits ^ 0x8000), BitConverter.ToUInt16(cache.Values[0], at));
         Assert.Equal(2, cache.ElementSize);
@@ -97,11 +97,16 @@ public sealed class KvCacheDTypeTests
 
         cache.CopyBlock(0, 2);
 
-        var width = cache.BlockStride * 2;
+        // each head's pool holds 3 blocks of 4 slots × 16 f16 elements (128 bytes a block)
+        const int block = 4 * 16 * 2, pool = 3 * block;
         for (var layer = 0; layer < 2; layer++)
         {
-            Assert.Equal(cache.Keys[layer].AsSpan(0, width).ToArray(), cache.Keys[layer].AsSpan(2 * width, width).ToArray());
-            Assert.Equal(cache.Values[layer].AsSpan(0, width).ToArray(), cache.Values[layer].AsSpan(2 * width, width).ToArray());
+            for (var head = 0; head < 2; head++)
+            {
+                Assert.Equal(cache.Keys[layer].AsSpan(head * pool, block).ToArray(), cache.Keys[layer].AsSpan((head * pool) + (2 * block), block).ToArray());
+                Assert.Equal(cache.Values[layer].AsSpan(head * pool, block).ToArray(), cache.Values[layer].AsSpan((head * pool) + (2 * block), block).ToArray());
+            }
+            Assert.NotEqual(cache.Keys[layer].AsSpan(0, block).ToArray(), cache.Keys[layer].AsSpan(block, block).ToArray());
         }
     }
 

@@ -28,8 +28,8 @@ internal static unsafe class AttentionHead<THeadDim, TLoader>
     where TLoader : struct, IWeightLoader
 {
     /// <param name="q">The query head (head_dim floats), already RoPE-rotated.</param>
-    /// <param name="keys">Key cache of the layer (<see cref="CpuKvCache"/>'s head-major blocks): slot j of block b,
-    /// this KV head, at element b·blockStride + headOffset + j·head_dim.</param>
+    /// <param name="keys">Key cache of the layer (<see cref="CpuKvCache"/>'s head-major pools): slot j of block b,
+    /// this KV head, at element headOffset + b·blockStride + j·head_dim.</param>
     /// <param name="table">The sequence's block table.</param>
     /// <param name="scores">Scratch of at least position + 1 floats.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

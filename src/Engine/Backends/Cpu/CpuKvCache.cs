@@ -4,12 +4,12 @@ using Loader.Safetensors;
 namespace Engine.Backends.Cpu;
 
 /// <summary>
-/// Per layer, keys and values in head-major blocks: block b holds, for each KV head, its BlockSize slots of HeadDim
-/// elements one after another ([block][kv head][slot in block][head dim]). Decode attention walks one head through
-/// the context, so a block's keys for that head are one contiguous run (BlockSize · HeadDim elements) the hardware
-/// prefetcher can follow; the slot-major layout ([slot][kv head][head dim]) put every key of a head on its own page,
-/// 3 KiB apart for 12 heads of 64, and attention read the cache at half the GEMVs' bandwidth. A whole block is
-/// still one contiguous range, so copying blocks is unchanged.
+/// Per layer, keys and values head-major: each KV head owns one contiguous pool of every block's slots for that head
+/// ([kv head][block][slot in block][head dim]). Decode attention walks one head through the context, so a sequence
+/// whose blocks are consecutive (a fresh cache hands them out in order) reads each head's keys as one run the
+/// hardware prefetcher follows across blocks; with blocks interleaved inside ([block][kv head][slot][head dim]) a
+/// head's run was one block (4 KiB for 16 keys of 64 floats) and the prefetcher started over at each, and the
+/// slot-major layout before that ([slot][kv head][head dim]) put every key of a head on its own page.
 /// Elements are float32, or bf16/f16 (<c>--kv-cache-dtype</c>): half the bytes per token, so twice the tokens in the
 /// same memory and half the bytes a long-context decode streams; <see cref="WriteSlot"/> rounds to nearest even and
 /// attention widens on load (<see cref="IWeightLoader"/>), computing in float32 as before.
@@ -59,11 +59,12 @@ internal sealed class CpuKvCache : IDeviceKvCache
 
     public int SlotWidth => NumKvHeads * HeadDim;
 
-    /// <summary>Elements per block of one layer (every head's slots).</summary>
-    public int BlockStride => BlockSize * SlotWidth;
+    /// <summary>Elements from one block's rows of a head to the next block's (BlockSize · HeadDim).</summary>
+    public int BlockStride => BlockSize * HeadDim;
 
-    /// <summary>Where a KV head's rows start inside a block, in elements.</summary>
-    public static int HeadOffset(int kvHead, int blockSize, int headDim) => kvHead * blockSize * headDim;
+    /// <summary>Where a KV head's pool starts in a layer, in elements: slot j of block b of that head is at element
+    /// HeadOffset(h) + b · <see cref="BlockStride"/> + j · HeadDim.</summary>
+    public int HeadOffset(int kvHead) => kvHead * NumBlocks * BlockStride;
 
     /// <summary>Writes one slot's key and value rows (NumKvHeads · HeadDim floats each, head after head), rounded to
     /// the cache's dtype.</summary>
@@ -72,7 +73,7 @@ internal sealed class CpuKvCache : IDeviceKvCache
         var start = ((slot / BlockSize) * BlockStride) + ((slot % BlockSize) * HeadDim);
         for (var h = 0; h < NumKvHeads; h++)
         {
-            var at = (start + HeadOffset(h, BlockSize, HeadDim)) * ElementSize;
+            var at = (start + HeadOffset(h)) * ElementSize;
             Store(key.Slice(h * HeadDim, HeadDim), Keys[layer].AsSpan(at, HeadDim * ElementSize));
             Store(value.Slice(h * HeadDim, HeadDim), Values[layer].AsSpan(at, HeadDim * ElementSize));
         }
@@ -87,13 +88,18 @@ internal sealed class CpuKvCache : IDeviceKvCache
 
     public byte[][] Values { get; }
 
+    /// <summary>Copies every head's rows of block <paramref name="source"/> over <paramref name="destination"/>'s.</summary>
     public void CopyBlock(int source, int destination)
     {
         var width = BlockStride * ElementSize;
         for (var l = 0; l < NumLayers; l++)
         {
-            Keys[l].AsSpan(source * width, width).CopyTo(Keys[l].AsSpan(destination * width, width));
-            Values[l].AsSpan(source * width, width).CopyTo(Values[l].AsSpan(destination * width, width));
+            for (var h = 0; h < NumKvHeads; h++)
+            {
+                var head = HeadOffset(h) * ElementSize;
+                Keys[l].AsSpan(head + (source * width), width).CopyTo(Keys[l].AsSpan(head + (destination * width), width));
+                Values[l].AsSpan(head + (source * width), width).CopyTo(Values[l].AsSpan(head + (destination * width), width));
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
     private int _groupSize;
     private int _headDim;
     private int _blockStride;
+    private CpuKvCache? _cache;
     private float _scale;
 
     public int Prepare(float[] q, float[] output, CpuKvCache cache, int layer, ForwardBatch batch, int[] rowSeq, int numHeads, float[][] scores)
@@ -42,6 +43,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
         _groupSize = numHeads / cache.NumKvHeads;
         _headDim = cache.HeadDim;
         _blockStride = cache.BlockStride;
+        _cache = cache;
         _scale = 1f / MathF.Sqrt(cache.HeadDim);
         _scores = scores;
         return batch.NumTokens * numHeads;
@@ -75,7 +77,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
         var blockSize = batch.BlockSize;
         var table = batch.BlockTables.Slice(seq * batch.MaxBlocksPerSeq, batch.MaxBlocksPerSeq);
         var hd = _headDim;
-        var headOffset = CpuKvCache.HeadOffset(head / _groupSize, blockSize, hd);
+        var headOffset = _cache!.HeadOffset(head / _groupSize);
         var qDim = _numHeads * hd;
         var scores = _scores[worker].AsSpan(0, position + 1);
 
