@@ -18,6 +18,8 @@ namespace Bench.CpuForward;
 /// read per token), each the median of the rounds' own ratios. Writes bench/results/cpu-forward.md.
 /// usage: cpu-forward [--dtypes f32,bf16] [--threads 2] [--rounds 5] [--prompt 512] [--decode 128] [--out PATH]
 /// [--keep DIR] (keeps the checkpoints as DIR/f32, DIR/bf16, … for <c>engine generate --model</c>)
+/// [--depth N] (also decode after an N-token prompt on both sides, llama-bench's tg at depth; 0: skip)
+/// [--kv-cache-dtype bf16|f16|f32] (our KV cache; default bf16: the 2 bytes per element of llama.cpp's default f16 cache)
 /// </summary>
 public static class CpuForwardBench
 {
@@ -39,7 +41,8 @@ public static class CpuForwardBench
 
     /// <summary>One round's numbers; each probe GB/s is the best read variant just before or after a decode.</summary>
     private sealed record Round(double OursDecode, double LlamaDecode, double OursPrefill, double LlamaPrefill,
-        double ProbeBefore, double ProbeBetween, double ProbeAfter, double WeightsBefore, double WeightsAfter);
+        double ProbeBefore, double ProbeBetween, double ProbeAfter, double WeightsBefore, double WeightsAfter,
+        double OursDepth, double LlamaDepth);
 
     /// <summary>A row of the table: medians over rounds of each round's own numbers and ratios (a paired design: a
     /// slow phase of the shared machine moves a round's decode and its probes together, so the per-round ratio
@@ -66,6 +69,8 @@ public static class CpuForwardBench
         var decodeTokens = int.Parse(BenchArgs.Arg(args, "--decode", "128"), CultureInfo.InvariantCulture);
         var output = BenchArgs.Arg(args, "--out", Path.Combine("bench", "results", "cpu-forward.md"));
         var keep = BenchArgs.Arg(args, "--keep", "");
+        var depth = int.Parse(BenchArgs.Arg(args, "--depth", "0"), CultureInfo.InvariantCulture);
+        var kvDType = Enum.Parse<DType>(BenchArgs.Arg(args, "--kv-cache-dtype", "bf16"), ignoreCase: true);
         var loadBefore = MachineInfo.LoadAverage();
 
         var rows = new List<Row>();
@@ -81,7 +86,7 @@ public static class CpuForwardBench
                 var bytesPerToken = Prepare(dir, dtype);
                 foreach (var t in threads)
                 {
-                    var row = Measure(dir, dtype, t, rounds, promptTokens, decodeTokens, probe, bytesPerToken);
+                    var row = Measure(dir, dtype, t, rounds, promptTokens, decodeTokens, depth, kvDType, probe, bytesPerToken);
                     version ??= LlamaCppRunner.Version();
                     Console.WriteLine(Format(row));
                     rows.Add(row);
@@ -95,7 +100,7 @@ public static class CpuForwardBench
                 }
             }
         }
-        Write(output, args, rows, version ?? "not loaded", loadBefore, promptTokens, decodeTokens, rounds);
+        Write(output, args, rows, version ?? "not loaded", loadBefore, promptTokens, decodeTokens, rounds, depth, kvDType);
         Console.WriteLine($"written to {output}");
         return 0;
     }
@@ -117,11 +122,14 @@ public static class CpuForwardBench
             .Sum(w => (long)w.Bytes.Length);
     }
 
-    private static Row Measure(string dir, DType dtype, int threads, int rounds, int promptTokens, int decodeTokens, BandwidthProbe probe, long bytesPerToken)
+    private static Row Measure(string dir, DType dtype, int threads, int rounds, int promptTokens, int decodeTokens, int depth, DType kvDType,
+        BandwidthProbe probe, long bytesPerToken)
     {
-        using var ours = new EngineRunner(dir, threads, promptTokens);
+        using var ours = new EngineRunner(dir, threads, Math.Max(promptTokens, depth), kvCacheDType: kvDType);
         using var llama = new LlamaCppRunner(Path.Combine(dir, "model.gguf"), threads, Shape110M.MaxContext);
-        var prompt = Enumerable.Range(0, promptTokens).Select(i => 3 + (i * 7919 % (Shape110M.VocabSize - 3))).ToArray();
+        var prompt = Enumerable.Range(0, Math.Max(promptTokens, depth)).Select(i => 3 + (i * 7919 % (Shape110M.VocabSize - 3))).ToArray();
+        var depthPrompt = prompt[..depth];
+        prompt = prompt[..promptTokens];
         var weights = ours.MappedWeights();
         List<Round> measured = [];
         long allocated = 0;
@@ -136,9 +144,11 @@ public static class CpuForwardBench
             var after = Probe(probe, threads);
             var op = promptTokens / ours.Prefill(prompt);
             var lp = promptTokens / llama.Prefill(prompt);
+            var oDepth = depth > 0 ? decodeTokens / ours.Decode(decodeTokens, depthPrompt) : double.NaN;
+            var lDepth = depth > 0 ? decodeTokens / llama.Decode(decodeTokens, depthPrompt) : double.NaN;
             if (round > 0)
             {
-                measured.Add(new Round(od, ld, op, lp, before, between, after, weightsBefore, weightsAfter));
+                measured.Add(new Round(od, ld, op, lp, before, between, after, weightsBefore, weightsAfter, oDepth, lDepth));
                 allocated = Math.Max(allocated, ours.DecodeAllocatedBytes);
             }
         }
@@ -156,11 +166,15 @@ public static class CpuForwardBench
         var probe = Median(r.Rounds.Select(x => (x.ProbeBefore + x.ProbeBetween) / 2));
         var ours = r.OursOfRoofline.ToList();
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {r.DType} | {r.Threads} | {probe:F1} | {r.Roofline(probe):F1} | {Median(r.Rounds.Select(x => x.OursDecode)):F1} | {Median(r.Rounds.Select(x => x.LlamaDecode)):F1} | **{Median(r.Rounds.Select(x => x.OursDecode / x.LlamaDecode)):F2}** | **{Median(ours):P0}** ({ours.Min():P0}–{ours.Max():P0}) | {Median(r.Rounds.Select(x => (x.WeightsBefore + x.WeightsAfter) / 2)):F1} | {Median(r.OursOfWeightsRoofline):P0} | {Median(r.LlamaOfRoofline):P0} | {Median(r.Rounds.Select(x => x.OursPrefill)):F0} | {Median(r.Rounds.Select(x => x.LlamaPrefill)):F0} | **{Median(r.Rounds.Select(x => x.OursPrefill / x.LlamaPrefill)):F2}** | {r.Allocated} |");
+            $"| {r.DType} | {r.Threads} | {probe:F1} | {r.Roofline(probe):F1} | {Median(r.Rounds.Select(x => x.OursDecode)):F1} | {Median(r.Rounds.Select(x => x.LlamaDecode)):F1} | **{Median(r.Rounds.Select(x => x.OursDecode / x.LlamaDecode)):F2}** | **{Median(ours):P0}** ({ours.Min():P0}–{ours.Max():P0}) | {Median(r.Rounds.Select(x => (x.WeightsBefore + x.WeightsAfter) / 2)):F1} | {Median(r.OursOfWeightsRoofline):P0} | {Median(r.LlamaOfRoofline):P0} | {Median(r.Rounds.Select(x => x.OursPrefill)):F0} | {Median(r.Rounds.Select(x => x.LlamaPrefill)):F0} | **{Median(r.Rounds.Select(x => x.OursPrefill / x.LlamaPrefill)):F2}** | {r.Allocated} |{DepthColumns(r.Rounds)}");
     }
 
     private static string FormatRounds(Row r) => string.Join(Environment.NewLine, r.Rounds.Select((x, i) => string.Create(CultureInfo.InvariantCulture,
-        $"| {r.DType} | {r.Threads} | {i + 1} | {x.ProbeBefore:F1} | {x.OursDecode:F1} | {x.ProbeBetween:F1} | {x.LlamaDecode:F1} | {x.ProbeAfter:F1} | {x.OursDecode / x.LlamaDecode:F2} | {r.OursOfRoofline.ElementAt(i):P0} | {(x.WeightsBefore + x.WeightsAfter) / 2:F1} | {r.OursOfWeightsRoofline.ElementAt(i):P0} | {r.LlamaOfRoofline.ElementAt(i):P0} | {x.OursPrefill:F0} | {x.LlamaPrefill:F0} |")));
+        $"| {r.DType} | {r.Threads} | {i + 1} | {x.ProbeBefore:F1} | {x.OursDecode:F1} | {x.ProbeBetween:F1} | {x.LlamaDecode:F1} | {x.ProbeAfter:F1} | {x.OursDecode / x.LlamaDecode:F2} | {r.OursOfRoofline.ElementAt(i):P0} | {(x.WeightsBefore + x.WeightsAfter) / 2:F1} | {r.OursOfWeightsRoofline.ElementAt(i):P0} | {r.LlamaOfRoofline.ElementAt(i):P0} | {x.OursPrefill:F0} | {x.LlamaPrefill:F0} |{DepthColumns([x])}")));
+
+    // decode at depth: medians of ours, llama.cpp's and the rounds' own ratios; nothing when --depth is 0
+    private static string DepthColumns(IReadOnlyList<Round> rounds) => double.IsNaN(rounds[0].OursDepth) ? "" : string.Create(CultureInfo.InvariantCulture,
+        $" {Median(rounds.Select(x => x.OursDepth)):F1} | {Median(rounds.Select(x => x.LlamaDepth)):F1} | **{Median(rounds.Select(x => x.OursDepth / x.LlamaDepth)):F2}** |");
 
     private static double Median(IEnumerable<double> values)
     {
@@ -168,7 +182,8 @@ public static class CpuForwardBench
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static void Write(string path, string[] args, List<Row> rows, string version, string loadBefore, int promptTokens, int decodeTokens, int rounds)
+    private static void Write(string path, string[] args, List<Row> rows, string version, string loadBefore, int promptTokens, int decodeTokens, int rounds,
+        int depth, DType kvDType)
     {
         var text = new StringBuilder();
         text.AppendLine("# cpu-forward: CPU backend beside llama.cpp, 110M Llama shape (random weights, same checkpoint)");
@@ -182,16 +197,19 @@ public static class CpuForwardBench
         text.AppendLine("- roofline = GB/s ÷ weight bytes read per decode token (every matrix once, classifier included); a decode's % of roofline uses the mean of the two probes around it");
         text.AppendLine("- weights probe = the same read variants over our decode's own memory-mapped safetensors file (its 4 KiB page-cache pages; run right before and right after our decode, inside the bracket of the anonymous-buffer probes): the roofline of the pages the GEMVs actually stream");
         text.AppendLine("- every ratio and % is the median over rounds of that round's own ratio (paired); tok/s and GB/s columns are medians of their own; the range after ours % roofline is its min–max over rounds");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- our KV cache: {kvDType} (llama.cpp's: f16, its default; our f16 path measured slower to write and widen: prefill 1.35× llama.cpp against 1.67× with bf16 in two runs a minute apart){(depth > 0 ? $"; decode @ {depth} = the same {decodeTokens} steps after a {depth}-token prompt (prefill not timed) on both sides, after the prefills of each round" : "")}");
         text.AppendLine("- NOISY: the machine is shared; only the ratios of numbers taken side by side in this run mean anything.");
+        var depthHeader = depth > 0 ? $" ours decode @ {depth} tok/s | llama.cpp decode @ {depth} tok/s | decode @ {depth} ours/llama.cpp |" : "";
+        var depthRule = depth > 0 ? "---|---|---|" : "";
         text.AppendLine();
-        text.AppendLine("| weights | threads | probe GB/s | roofline tok/s | ours decode tok/s | llama.cpp decode tok/s | decode ours/llama.cpp | ours % roofline | weights probe GB/s | ours % weights roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s | prefill ours/llama.cpp | bytes allocated in our decode |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| weights | threads | probe GB/s | roofline tok/s | ours decode tok/s | llama.cpp decode tok/s | decode ours/llama.cpp | ours % roofline | weights probe GB/s | ours % weights roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s | prefill ours/llama.cpp | bytes allocated in our decode |" + depthHeader);
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + depthRule);
         rows.ForEach(r => text.AppendLine(Format(r)));
         text.AppendLine();
         text.AppendLine("## Every round");
         text.AppendLine();
-        text.AppendLine("| weights | threads | round | probe GB/s | ours decode tok/s | probe GB/s | llama.cpp decode tok/s | probe GB/s | decode ours/llama.cpp | ours % roofline | weights probe GB/s | ours % weights roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| weights | threads | round | probe GB/s | ours decode tok/s | probe GB/s | llama.cpp decode tok/s | probe GB/s | decode ours/llama.cpp | ours % roofline | weights probe GB/s | ours % weights roofline | llama.cpp % roofline | ours prefill tok/s | llama.cpp prefill tok/s |" + depthHeader);
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + depthRule);
         rows.ForEach(r => text.AppendLine(FormatRounds(r)));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, text.ToString());

@@ -43,13 +43,23 @@ internal sealed unsafe class LlamaCppRunner : IDisposable
         _context = _weights.CreateContext(parameters);
     }
 
-    /// <summary>Seconds for <paramref name="tokens"/> greedy decode steps after BOS, from an empty cache.</summary>
-    public double Decode(int tokens)
+    /// <summary>Seconds for <paramref name="tokens"/> greedy decode steps after BOS from an empty cache or, with
+    /// <paramref name="context"/>, after prefilling it (not timed; llama-bench's tg at depth).</summary>
+    public double Decode(int tokens, int[]? context = null)
     {
-        _context.NativeHandle.MemoryClear(true);
+        var first = 0;
+        if (context is { Length: > 0 })
+        {
+            Prefill(context);
+            first = context.Length;
+        }
+        else
+        {
+            _context.NativeHandle.MemoryClear(true);
+        }
         var clock = Stopwatch.StartNew();
         var token = 1;
-        for (var pos = 0; pos < tokens; pos++)
+        for (var pos = first; pos < first + tokens; pos++)
         {
             _batch.Clear();
             _batch.Add(token, pos, LLamaSeqId.Zero, true);
