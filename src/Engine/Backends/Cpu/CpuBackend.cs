@@ -28,10 +28,7 @@ public sealed unsafe class CpuBackend : IBackend
     /// <param name="kvCacheDType">Element type of the KV caches this backend allocates (f32, bf16 or f16).</param>
     public CpuBackend(int threads = 0, DType kvCacheDType = DType.F32)
     {
-        if (kvCacheDType is not (DType.F32 or DType.BF16 or DType.F16))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kvCacheDType), kvCacheDType, "The KV cache dtype must be f32, bf16 or f16.");
-        }
+        CpuKvCache.CheckDType(kvCacheDType);
         KvCacheDType = kvCacheDType;
         _pool = new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
     }

@@ -16,14 +16,11 @@ namespace Engine.Backends.Cpu;
 /// </summary>
 internal sealed class CpuKvCache : IDeviceKvCache
 {
-    private readonly Loader.Safetensors.SafetensorsDtype _safetensorsDType;
+    private readonly SafetensorsDtype _safetensorsDType;
 
     public CpuKvCache(int numLayers, int numBlocks, int blockSize, int numKvHeads, int headDim, DType dtype = DType.F32)
     {
-        if (dtype is not (DType.F32 or DType.BF16 or DType.F16))
-        {
-            throw new NotSupportedException($"The CPU KV cache holds f32, bf16 or f16 elements, not {dtype}.");
-        }
+        CheckDType(dtype);
         NumLayers = numLayers;
         NumBlocks = numBlocks;
         BlockSize = blockSize;
@@ -39,6 +36,15 @@ internal sealed class CpuKvCache : IDeviceKvCache
         {
             Keys[l] = new byte[perLayer];
             Values[l] = new byte[perLayer];
+        }
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> unless the cache can hold <paramref name="dtype"/> elements.</summary>
+    public static void CheckDType(DType dtype)
+    {
+        if (dtype is not (DType.F32 or DType.BF16 or DType.F16))
+        {
+            throw new NotSupportedException($"The CPU KV cache holds f32, bf16 or f16 elements, not {dtype}.");
         }
     }
 

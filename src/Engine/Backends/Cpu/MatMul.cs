@@ -133,28 +133,8 @@ internal sealed unsafe class MatMul<TLoader> : IParallelJob
         t.Y[(nint)token * t.N + row] = t.Bias == null ? dot : dot + t.Bias[row];
 
     // one output: the decode GEMV's whole inner loop, and every tail
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private float Dot(byte* w, float* x)
-    {
-        Vector512<float> even = default, odd = default;
-        nint i = 0, k = _k;
-        for (; i + 32 <= k; i += 32)
-        {
-            even = Vector512.FusedMultiplyAdd(TLoader.Load16(w, i), Vector512.Load(x + i), even);
-            odd = Vector512.FusedMultiplyAdd(TLoader.Load16(w, i + 16), Vector512.Load(x + i + 16), odd);
-        }
-        if (i + 16 <= k)
-        {
-            even = Vector512.FusedMultiplyAdd(TLoader.Load16(w, i), Vector512.Load(x + i), even);
-            i += 16;
-        }
-        var s = Vector512.Sum(even + odd);
-        for (; i < k; i++)
-        {
-            s += TLoader.Load1(w, i) * x[i];
-        }
-        return s;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float Dot(byte* w, float* x) => LoaderDot.Dot<TLoader>(w, x, _k);
 
     // 4 weight rows against one token (the prefill's token tail)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

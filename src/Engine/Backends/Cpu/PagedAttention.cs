@@ -10,7 +10,7 @@ namespace Engine.Backends.Cpu;
 /// Causal attention over the paged KV cache, one chunk per (row, query head): scores over positions 0..p read
 /// block by block through the sequence's block table, softmax, weighted sum of values. Head sizes 64 and 128 run
 /// <see cref="AttentionHead{THeadDim, TLoader}"/> (q and the output in registers); others the inlined Vector512 loops below
-/// (a call per key would cost more than the 64-wide dot itself). Scores live in a per-worker scratch row. Every path
+/// (q · k through <see cref="LoaderDot"/>). Scores live in a per-worker scratch row. Every path
 /// is generic over the cache's element loader, so a bf16 or f16 cache runs the same loops widening on load.
 /// </summary>
 internal sealed unsafe class PagedAttention : IParallelJob
@@ -19,14 +19,12 @@ internal sealed unsafe class PagedAttention : IParallelJob
     private float[] _out = [];
     private byte[] _keys = [];
     private byte[] _values = [];
-    private DType _dtype;
     private int[] _rowSeq = [];
     private ForwardBatch? _batch;
     private float[][] _scores = [];
     private int _numHeads;
     private int _groupSize;
     private int _headDim;
-    private int _blockStride;
     private CpuKvCache? _cache;
     private float _scale;
 
@@ -36,13 +34,11 @@ internal sealed unsafe class PagedAttention : IParallelJob
         _out = output;
         _keys = cache.Keys[layer];
         _values = cache.Values[layer];
-        _dtype = cache.DType;
         _batch = batch;
         _rowSeq = rowSeq;
         _numHeads = numHeads;
         _groupSize = numHeads / cache.NumKvHeads;
         _headDim = cache.HeadDim;
-        _blockStride = cache.BlockStride;
         _cache = cache;
         _scale = 1f / MathF.Sqrt(cache.HeadDim);
         _scores = scores;
@@ -51,7 +47,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
 
     public void Execute(int chunk, int worker)
     {
-        switch (_dtype)
+        switch (_cache!.DType)
         {
             case DType.BF16:
                 Execute<Bf16Loader>(chunk, worker);
@@ -77,7 +73,9 @@ internal sealed unsafe class PagedAttention : IParallelJob
         var blockSize = batch.BlockSize;
         var table = batch.BlockTables.Slice(seq * batch.MaxBlocksPerSeq, batch.MaxBlocksPerSeq);
         var hd = _headDim;
-        var headOffset = _cache!.HeadOffset(head / _groupSize);
+        var cache = _cache!;
+        var headOffset = cache.HeadOffset(head / _groupSize);
+        var blockStride = cache.BlockStride;
         var qDim = _numHeads * hd;
         var scores = _scores[worker].AsSpan(0, position + 1);
 
@@ -87,12 +85,12 @@ internal sealed unsafe class PagedAttention : IParallelJob
         {
             if (hd == 64)
             {
-                AttentionHead<HeadDim64, TLoader>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
+                AttentionHead<HeadDim64, TLoader>.Run(q, keys, values, blockStride, headOffset, table, blockSize, position, _scale, s, output);
                 return;
             }
             if (hd == 128)
             {
-                AttentionHead<HeadDim128, TLoader>.Run(q, keys, values, _blockStride, headOffset, table, blockSize, position, _scale, s, output);
+                AttentionHead<HeadDim128, TLoader>.Run(q, keys, values, blockStride, headOffset, table, blockSize, position, _scale, s, output);
                 return;
             }
 
@@ -100,11 +98,11 @@ internal sealed unsafe class PagedAttention : IParallelJob
             // scores[t] = q · k_t / sqrt(head_dim), t = 0..pos, one block of the table at a time
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {
-                var block = keys + ((((nint)table[t0 / blockSize] * _blockStride) + headOffset) * size);
+                var block = keys + ((((nint)table[t0 / blockSize] * blockStride) + headOffset) * size);
                 var count = Math.Min(blockSize, position + 1 - t0);
                 for (var j = 0; j < count; j++)
                 {
-                    s[t0 + j] = Dot<TLoader>(q, block + ((nint)j * hd * size), hd) * _scale;
+                    s[t0 + j] = LoaderDot.Dot<TLoader>(block + ((nint)j * hd * size), q, hd) * _scale;
                 }
             }
 
@@ -115,7 +113,7 @@ internal sealed unsafe class PagedAttention : IParallelJob
             new Span<float>(output, hd).Clear();
             for (var t0 = 0; t0 <= position; t0 += blockSize)
             {
-                var block = values + ((((nint)table[t0 / blockSize] * _blockStride) + headOffset) * size);
+                var block = values + ((((nint)table[t0 / blockSize] * blockStride) + headOffset) * size);
                 var count = Math.Min(blockSize, position + 1 - t0);
                 for (var j = 0; j < count; j++)
                 {
@@ -123,24 +121,6 @@ internal sealed unsafe class PagedAttention : IParallelJob
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot<TLoader>(float* a, byte* b, int n)
-        where TLoader : struct, IWeightLoader
-    {
-        var acc = Vector512<float>.Zero;
-        var i = 0;
-        for (; i + 16 <= n; i += 16)
-        {
-            acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), TLoader.Load16(b, i), acc);
-        }
-        var sum = Vector512.Sum(acc);
-        for (; i < n; i++)
-        {
-            sum += a[i] * TLoader.Load1(b, i);
-        }
-        return sum;
     }
 
     // y += a · x
