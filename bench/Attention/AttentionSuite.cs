@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -97,25 +96,12 @@ public static class AttentionSuite
         var metadata = new AttentionMetadata(dStarts.View, dPositions.View, dTables.View);
         var step = new AttentionStep(tokens, b, blocksPerSeq, BlockSize, rows, c, rows == 1 ? b : 0);
         void Launch() => kernels.Run(stream, q.View, output.View, keys.View, values.View, KvCacheType.Bf16, metadata, step, Heads, KvHeads, HeadDim);
-        for (var i = 0; i < 3; i++)
-        {
-            Launch();
-        }
-        stream.Synchronize();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < iters; i++)
-        {
-            Launch();
-        }
-        stream.Synchronize();
-        return clock.Elapsed.TotalSeconds / iters;
+        return GpuTiming.SecondsPerCall(stream, 3, iters, Launch);
     }
 
     private static void Write(string device, SuiteOptions options, List<JsonObject> ours)
     {
-        var torch = options.TorchFile is { } file && File.Exists(file)
-            ? File.ReadAllLines(file).Where(l => l.TrimStart().StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList()
-            : [];
+        var torch = GpuTiming.ReadJsonLines(options.TorchFile);
         var text = new StringBuilder();
         text.AppendLine("# Paged attention on the GPU: ours (C#, ILGPU) vs torch scaled_dot_product_attention");
         text.AppendLine();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Bench.Common;
 using ILGPU;
 using ILGPU.Runtime;
 using Kernels;
@@ -92,21 +93,7 @@ public static class BandwidthSuite
             }
         }
         using var graphs = context.CreateStepGraphs(stream, new GraphBuckets([1]));
-        double Measure(Action step)
-        {
-            for (var i = 0; i < options.Warmup + 1; i++)
-            {
-                step();
-            }
-            stream.Synchronize();
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < steps; i++)
-            {
-                step();
-            }
-            stream.Synchronize();
-            return clock.Elapsed.TotalMicroseconds / (steps * launchesPerStep);
-        }
+        double Measure(Action step) => GpuTiming.SecondsPerCall(stream, options.Warmup + 1, steps, step) * 1e6 / launchesPerStep;
         var plain = Measure(() => Step(1));
         var graphed = Measure(() => graphs.Run(1, Step));
         Console.WriteLine(JsonSerializer.Serialize(new

@@ -203,19 +203,7 @@ public static class SamplerSweepBench
     }
 
     // Milliseconds per step: two warm-up steps (kernels compile, caches fill), then `steps` timed, synchronised once.
-    private static double Time(AcceleratorStream stream, int steps, Action step)
-    {
-        step();
-        step();
-        stream.Synchronize();
-        var watch = Stopwatch.StartNew();
-        for (var s = 0; s < steps; s++)
-        {
-            step();
-        }
-        stream.Synchronize();
-        return watch.Elapsed.TotalMilliseconds / steps;
-    }
+    private static double Time(AcceleratorStream stream, int steps, Action step) => GpuTiming.SecondsPerCall(stream, 2, steps, step) * 1e3;
 
     private static void Record(Dictionary<(string, int, int), double> results, string name, int vocab, int batch, double ms)
     {

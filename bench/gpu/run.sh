@@ -1,34 +1,48 @@
 #!/usr/bin/env bash
-# Run ON THE DEVICE machine (after bench/gpu/publish.sh here): everything that needs a GPU, in one call of a few
-# minutes, results under $OUT (at most 8 files come back):
-#   selftest.log         engine kernels --self-test --device cuda (every self-test kernel on the GPU)
-#   gpu-bandwidth.md     C# copy kernel and ILGPU CopyTo vs torch copy_, launch latency plain vs CUDA graph
-#   radix-select-cuda.md our radix select vs ILGPU.Algorithms radix sort on the GPU
-#   device.txt           nvidia-smi
-#   sampler-sweep-cuda.md/.svg  the device sampler chain per sampler at batch 1/16/64/128 x vocab 32k/128k/152k,
-#                        beside PyTorch top-k/top-p on the same GPU (block "sampsel" below)
-#   attention-cuda.md    paged attention (decode, chunked prefill) at 1k/8k/32k vs torch scaled_dot_product_attention
-# Each step has its own time limit so one hang cannot eat the call. Spend a device call on it as soon as one is lent.
+# Run ON THE DEVICE machine (after bench/gpu/publish.sh here): everything that needs a GPU, in one call, results
+# under $OUT in at most 8 files (the device tool brings back no more):
+#   selftest.log           engine kernels --self-test --device cuda (every self-test kernel on the GPU)
+#   run.log                nvidia-smi, then every other step's output, in order
+#   gemm-cuda.md           prefill GEMM (tensor cores) at m = 16..4096 vs torch.matmul and our GEMV (issue 11)
+#   attention-cuda.md      paged attention (decode, chunked prefill) at 1k/8k/32k vs torch SDPA (issue 11)
+#   sampler-sweep-cuda.md/.svg  the device sampler chain at batch 1/16/64/128 x vocab 32k/128k/152k beside PyTorch
+#                          top-k/top-p (issue 12)
+#   gpu-bandwidth.md       C# copy kernel and ILGPU CopyTo vs torch copy_, launch latency plain vs CUDA graph
+#   radix-select-cuda.md   our radix select vs ILGPU.Algorithms radix sort on the GPU
+# Each step has its own time limit, cut to what is left of DEADLINE_S (default 540 s, under the tool's 600 s per
+# command), so one hang cannot eat the call and the results so far still come back. Yardsticks run beside ours in
+# the same call. Spend a device call on it as soon as one is lent.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out="${OUT:-/tmp/gpu-out}"; mkdir -p "$out"
+log="$out/run.log"
+deadline=$((SECONDS + ${DEADLINE_S:-540}))
+status=0
+# step LIMIT_S COMMAND...: runs COMMAND with its output appended to run.log, for at most LIMIT_S seconds (less near the deadline)
+step() {
+  local limit=$1; shift
+  local left=$((deadline - SECONDS))
+  [ "$left" -lt "$limit" ] && limit=$left
+  if [ "$limit" -le 5 ]; then echo "== skipped (deadline): $*" >> "$log"; status=1; return; fi
+  echo "== $(date -u +%H:%M:%S) [${limit}s] $*" >> "$log"
+  timeout "$limit" "$@" >> "$log" 2>&1 || { echo "== failed ($?): $*" >> "$log"; status=1; }
+}
 rm -rf /tmp/app && tar -C /tmp -xJf .gpu/app.tar.xz
 export ENGINE_APP=/tmp/app
-nvidia-smi > "$out/device.txt" 2>&1
-status=0
-timeout 180 /tmp/app/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
-timeout 240 bash bench/Kernels/run-gpu-bandwidth.sh > "$out/bandwidth.log" 2>&1 || status=1
-cp bench/results/gpu-bandwidth.md bench/results/radix-select-cuda.md "$out/" 2>/dev/null
-# --- begin sampsel (issue 12): device sampler sweep beside the PyTorch yardstick, same GPU, same call ---------------
-timeout 150 python3 bench/SamplerSweep/torch_sampler_sweep.py > /tmp/torch-sampler-sweep.jsonl 2> "$out/sampler-sweep.log" \
-  || echo "sampler-sweep: the PyTorch yardstick failed; the table will lack its columns" >> "$out/sampler-sweep.log"
-timeout 240 /tmp/app/Bench sampler-sweep --device cuda --torch /tmp/torch-sampler-sweep.jsonl >> "$out/sampler-sweep.log" 2>&1 || status=1
-cp bench/results/sampler-sweep-cuda.md bench/results/sampler-sweep-cuda.svg "$out/" 2>/dev/null
-# --- end sampsel --------------------------------------------------------------------------------------------------
+nvidia-smi > "$log" 2>&1
+timeout 150 /tmp/app/engine kernels --self-test --device cuda > "$out/selftest.log" 2>&1 || status=1
+# ---- gemm (issue 11): torch.matmul yardstick first, then ours beside it -> gemm-cuda.md ----
+step 60 bash -c 'python3 bench/Gemm/torch_gemm.py > /tmp/torch-gemm.jsonl'
+step 90 /tmp/app/Bench gemm --torch /tmp/torch-gemm.jsonl
 # ---- attention (issue 11): torch SDPA yardstick first, then ours beside it -> attention-cuda.md ----
-timeout 150 python3 bench/Attention/torch_attention.py > /tmp/torch-attention.jsonl 2> "$out/attention-torch.log" || status=1
-timeout 150 /tmp/app/Bench attention --torch /tmp/torch-attention.jsonl > "$out/attention.log" 2>&1 || status=1
-cp bench/results/attention-cuda.md "$out/" 2>/dev/null
-# ---- end attention ----
-tail -n 5 "$out"/*.log
+step 90 bash -c 'python3 bench/Attention/torch_attention.py > /tmp/torch-attention.jsonl'
+step 100 /tmp/app/Bench attention --torch /tmp/torch-attention.jsonl
+# ---- sampsel (issue 12): device sampler sweep beside the PyTorch yardstick, same GPU ----
+step 90 bash -c 'python3 bench/SamplerSweep/torch_sampler_sweep.py > /tmp/torch-sampler-sweep.jsonl'
+step 150 /tmp/app/Bench sampler-sweep --device cuda --torch /tmp/torch-sampler-sweep.jsonl
+# ---- bandwidth and radix select (kernel layer) ----
+step 150 bash bench/Kernels/run-gpu-bandwidth.sh
+cp bench/results/gemm-cuda.md bench/results/attention-cuda.md bench/results/sampler-sweep-cuda.md bench/results/sampler-sweep-cuda.svg \
+  bench/results/gpu-bandwidth.md bench/results/radix-select-cuda.md "$out/" 2>/dev/null
+tail -n 30 "$log"
 exit $status

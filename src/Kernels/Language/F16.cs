@@ -22,6 +22,20 @@ public static class F16
         return Interop.IntAsFloat(RoundToF16Bits(value));
     }
 
+    /// <summary>
+    /// Two floats rounded to f16 in one 32-bit word: <paramref name="lo"/> in bits 0..15, <paramref name="hi"/> in
+    /// 16..31, the layout of an mma fragment register (cvt.rn.f16x2.f32 takes the high half first, as for bf16).
+    /// </summary>
+    public static uint Pack(float lo, float hi)
+    {
+        if (Accelerator.CurrentType == AcceleratorType.Cuda)
+        {
+            CudaAsm.Emit("cvt.rn.f16x2.f32 %0, %1, %2;", out uint packed, hi, lo);
+            return packed;
+        }
+        return RoundToF16Bits(lo) | ((uint)RoundToF16Bits(hi) << 16);
+    }
+
     private static ushort RoundToF16Bits(float value)
     {
         var x = Interop.FloatAsInt(value);

@@ -1,3 +1,4 @@
+using Engine.Backends.Cuda.Gemm;
 using Engine.Backends.Cuda.Lora;
 using Engine.Execution;
 using Engine.Model;
@@ -28,6 +29,9 @@ public sealed class CudaBackend : IBackend, IDeviceSamplingBackend
     private ForwardBatch? _batch;
     private Attention.AttentionStep _attentionStep;
     private Attention.PagedAttentionKernels? _attention;
+    // split-K partial sums of the GEMM, at the most any plan needs on this device (a few MB): allocated once, so
+    // no step allocates and a captured graph's addresses stay valid
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _gemmPartials;
     // an upload's staging array may be rewritten only once the stream has passed the copy
     private bool _pendingUpload;
     private long _uploadedBytes;
@@ -43,7 +47,15 @@ public sealed class CudaBackend : IBackend, IDeviceSamplingBackend
         _ownsContext = ownsContext;
         KvCacheDType = kvCacheDType;
         _stream = context.CreateStream();
+        _gemmPartials = context.Accelerator.Allocate1D<float>(TensorCoreGemm.MaxPartials(context.Accelerator.NumMultiprocessors));
     }
+
+    /// <summary>
+    /// Whether products of more than <see cref="Gemv.MaxRows"/> rows with bf16/f16 weights run on the tensor cores
+    /// (x rounded to the weights' type, as vLLM's activations are); false keeps every product on the float32
+    /// GEMV, for comparisons.
+    /// </summary>
+    public bool UseTensorCoreGemm { get; init; } = true;
 
     public string Name => _context.IsCuda
         ? $"cuda ({_context.Accelerator.Name}, KV cache {KvCacheDType})"
@@ -238,8 +250,10 @@ public sealed class CudaBackend : IBackend, IDeviceSamplingBackend
     }
 
     /// <summary>
-    /// Every matrix product of the forward goes through here: y (rows, n) = x (rows, k) · Wᵀ (+ bias), today the
-    /// decode GEMV in chunks of <see cref="Gemv.MaxRows"/> rows (the tensor-core GEMM takes large row counts here).
+    /// Every matrix product of the forward goes through here: y (rows, n) = x (rows, k) · Wᵀ (+ bias). Decode
+    /// batches (up to <see cref="Gemv.MaxRows"/> rows) take the GEMV, which reads W once at the memory roofline
+    /// with float32 x; more rows with bf16/f16 weights take the tensor-core GEMM, which reads W once per 32..128
+    /// rows instead of once per 8; f32 weights, or k not a multiple of 8, stay on the GEMV in chunks.
     /// </summary>
     private void RunMatMul(CudaBuffer x, CudaWeight w, CudaWeight? bias, CudaBuffer y, int rows)
     {
@@ -255,6 +269,11 @@ public sealed class CudaBackend : IBackend, IDeviceSamplingBackend
         if (w.DType == DType.F32)
         {
             Gemv.LaunchF32(_context, _stream, w.Global, w.Rows, w.Cols, x.View, b, y.View, rows);
+        }
+        else if (UseTensorCoreGemm && rows > Gemv.MaxRows && TensorCoreGemm.Supports(w.Cols, x.View, w.Halves))
+        {
+            var plan = TensorCoreGemm.PlanFor(rows, w.Rows, w.Cols, _context.Accelerator.NumMultiprocessors);
+            TensorCoreGemm.Launch(_context, _stream, x.View, w.Halves, w.DType == DType.F16, w.Rows, w.Cols, b, y.View, rows, plan, _gemmPartials.View);
         }
         else
         {
@@ -421,6 +440,7 @@ public sealed class CudaBackend : IBackend, IDeviceSamplingBackend
         _stream.Synchronize();
         _step?.Dispose();
         _attention?.Dispose();
+        _gemmPartials.Dispose();
         foreach (var resource in _owned)
         {
             resource.Dispose();

@@ -95,7 +95,7 @@ public static class Gemv
     public static void LaunchF32(KernelContext context, AcceleratorStream stream, GlobalView<float> w, int n, int k, ArrayView<float> x, ArrayView<float> bias, ArrayView<float> y, int rows)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Check(w.Length, n, k, x.Length, bias.Length, y.Length, rows);
+        CheckShapes(nameof(Gemv), w.Length, n, k, x.Length, bias.Length, y.Length, rows);
         var vector = k % 4 == 0 && w.Address % 16 == 0 ? k : 0;
         Launch(n, k, x, bias, y, rows, vector, (shape, xs, ys) => context.Load(F32Entry)(stream, Config(n), w, xs, Bias(bias, x), ys, shape));
     }
@@ -104,7 +104,7 @@ public static class Gemv
     public static void LaunchHalfWidth(KernelContext context, AcceleratorStream stream, ArrayView<ushort> w, bool f16, int n, int k, ArrayView<float> x, ArrayView<float> bias, ArrayView<float> y, int rows)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Check(w.Length, n, k, x.Length, bias.Length, y.Length, rows);
+        CheckShapes(nameof(Gemv), w.Length, n, k, x.Length, bias.Length, y.Length, rows);
         var words = w.Cast<uint>();
         var address = w.LoadEffectiveAddressAsPtr().ToInt64();
         var vector = k % 8 == 0 && address % 16 == 0 ? k : 0;
@@ -113,17 +113,18 @@ public static class Gemv
         Launch(n, k, x, bias, y, rows, vector, (shape, xs, ys) => kernel(stream, Config(n), view, w, xs, Bias(bias, x), ys, shape));
     }
 
-    private static void Check(long weights, int n, int k, long x, long bias, long y, int rows)
+    /// <summary>The host check of a matrix product's views (the GEMV's and the GEMM's): W (n, k), rows of x and y, 0 or n biases.</summary>
+    internal static void CheckShapes(string op, long weights, int n, int k, long x, long bias, long y, int rows)
     {
         if (n <= 0 || k <= 0 || rows < 0 || weights < (long)n * k || x < (long)rows * k || y < (long)rows * n || (bias != 0 && bias < n))
         {
             throw new ArgumentException(
-                $"{nameof(Gemv)}: W ({n}, {k}) and {rows} rows need {(long)n * k} weights, {(long)rows * k} inputs, {(long)rows * n} outputs and 0 or {n} biases; got {weights}, {x}, {y}, {bias}.");
+                $"{op}: W ({n}, {k}) and {rows} rows need {(long)n * k} weights, {(long)rows * k} inputs, {(long)rows * n} outputs and 0 or {n} biases; got {weights}, {x}, {y}, {bias}.");
         }
     }
 
-    // A view the kernel may index when there is no bias (it never reads it then): an empty view cannot be passed.
-    private static ArrayView<float> Bias(ArrayView<float> bias, ArrayView<float> x) => bias.Length > 0 ? bias : x;
+    /// <summary>A view the kernel may index when there is no bias (it never reads it then): an empty view cannot be passed.</summary>
+    internal static ArrayView<float> Bias(ArrayView<float> bias, ArrayView<float> x) => bias.Length > 0 ? bias : x;
 
     // Fewer warps than WarpsPerGroup only for tiny n (tests: the CPU accelerator simulates idle warps too).
     private static KernelConfig Config(int n) =>

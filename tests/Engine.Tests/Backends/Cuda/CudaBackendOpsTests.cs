@@ -215,4 +215,39 @@ public sealed class CudaBackendOpsTests(CudaKernelFixture fixture)
         Expect.Close(pair.ReadCpu(cy1, rows), pair.ReadGpu(gy1, rows), 1e-4f, 1e-4f, $"MatMul {dtype} with bias");
         Expect.Close(pair.ReadCpu(cy2, rows), pair.ReadGpu(gy2, rows), 1e-4f, 1e-4f, $"MatMul {dtype}");
     }
+
+    // More than Gemv.MaxRows rows with 16-bit weights take the tensor-core GEMM, whose contract is the product of x
+    // rounded to the weights' type: it matches the CPU backend given pre-rounded x, while the same backend with the
+    // GEMM off (the float32 GEMV) matches the CPU backend on x itself; the two differ by far more than the tolerance.
+    [Theory]
+    [InlineData(DType.BF16)]
+    [InlineData(DType.F16)]
+    public void MatMul_OfManyRows_RoundsActivationsOnTheTensorCoreGemm_AndNotOnTheGemv(DType dtype)
+    {
+        using var pair = new BackendPair(fixture.Context);
+        using var gemvOnly = new Engine.Backends.Cuda.CudaBackend(fixture.Context) { UseTensorCoreGemm = false };
+        const int rows = 12, k = 64, n = 10;
+        var x = Expect.RandomFloats(rows * k, 31, -3f, 3f);
+        var tensor = WeightTensor.FromFloats("w", Expect.RandomFloats(n * k, 32), [n, k], dtype);
+        var (cw, gw) = pair.Weights(tensor);
+        var cx = pair.Cpu.AllocateBuffer(rows, k);
+        var gx = pair.Gpu.AllocateBuffer(rows, k);
+        BackendPair.Fill(cx, gx, x, Round(x, dtype));
+        var (cy, gy) = pair.Buffers(rows, n);
+        pair.Cpu.MatMul(cx, cw, null, cy, rows);
+        pair.Gpu.MatMul(gx, gw, null, gy, rows);
+        var roundedProduct = pair.ReadCpu(cy, rows);
+        Expect.Close(roundedProduct, pair.ReadGpu(gy, rows), 1e-4f, 1e-4f, $"tensor-core GEMM {dtype}");
+
+        var ox = gemvOnly.AllocateBuffer(rows, k);
+        var oy = gemvOnly.AllocateBuffer(rows, n);
+        BackendPair.Fill(cx, ox, x);
+        gemvOnly.MatMul(ox, gemvOnly.LoadWeight(tensor), null, oy, rows);
+        pair.Cpu.MatMul(cx, cw, null, cy, rows);
+        var floatProduct = pair.ReadCpu(cy, rows);
+        var gemv = new float[rows * n];
+        gemvOnly.CopyToHost(oy, rows, gemv);
+        Expect.Close(floatProduct, gemv, 1e-4f, 1e-4f, $"GEMV {dtype}");
+        Assert.True(floatProduct.Zip(roundedProduct).Max(p => Math.Abs(p.First - p.Second)) > 1e-3f, "rounding x must change the product");
+    }
 }

@@ -24,8 +24,9 @@ public sealed class CudaPtxGateTests
 
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
         // rows and GEMV 10, backend ops (KV cache, gather, naive attention, LoRA) 11, penalties 7, selection 15,
-        // attention 19 (decode and prefill x 3 cache types x head_dim 64/96/128, the reduction)
-        Assert.Equal(10 + 11 + 7 + 15 + 19, names.Count);
+        // attention 19 (decode and prefill x 3 cache types x head_dim 64/96/128, the reduction), the tensor-core
+        // GEMM 6 (bf16 and f16 x 1, 2 and 4 m tiles per warp)
+        Assert.Equal(10 + 11 + 7 + 15 + 19 + 6, names.Count);
         Assert.Contains(names, n => n.Contains(nameof(Engine.Backends.Cuda.NaivePagedAttention), StringComparison.Ordinal));
     }
 }

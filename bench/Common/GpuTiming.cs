@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ILGPU.Runtime;
+
+namespace Bench.Common;
+
+/// <summary>The GPU suites' shared measurement and yardstick plumbing.</summary>
+public static class GpuTiming
+{
+    /// <summary>
+    /// Seconds per call of <paramref name="launch"/>: <paramref name="warmups"/> untimed calls (kernels compile, caches
+    /// fill), then <paramref name="iters"/> timed by the host clock with one synchronize at the end, so launches queue
+    /// back to back as in a forward pass.
+    /// </summary>
+    public static double SecondsPerCall(AcceleratorStream stream, int warmups, int iters, Action launch)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(launch);
+        for (var i = 0; i < warmups; i++)
+        {
+            launch();
+        }
+        stream.Synchronize();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < iters; i++)
+        {
+            launch();
+        }
+        stream.Synchronize();
+        return clock.Elapsed.TotalSeconds / iters;
+    }
+
+    /// <summary>The JSON objects of a yardstick script's output (lines starting with '{'); none when <paramref name="path"/> is null or absent.</summary>
+    public static List<JsonObject> ReadJsonLines(string? path) =>
+        path is not null && File.Exists(path)
+            ? [.. File.ReadLines(path).Where(l => l.TrimStart().StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject())]
+            : [];
+}

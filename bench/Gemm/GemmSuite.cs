@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bench.Common;
+using Engine.Backends.Cuda;
+using Engine.Backends.Cuda.Gemm;
+using ILGPU;
+using ILGPU.Runtime;
+using Kernels;
+
+namespace Bench.Gemm;
+
+/// <summary>
+/// On a CUDA device: the prefill matrix product y (m, n) = x (m, k) · Wᵀ with bf16 W, ours on the tensor cores
+/// (<see cref="TensorCoreGemm"/> with the backend's plan, x float32 rounded on the way in) beside torch.matmul on
+/// bf16 x and W (<c>torch_gemm.py</c>, run first by bench/gpu/run.sh, its JSON lines given with --torch), and beside
+/// our decode GEMV in chunks of 8 rows for the short prompts (what the backend ran before the GEMM).
+/// Shapes: Llama-3-8B's q/o projection (4096 × 4096) and gate/up (14336 × 4096) at m = 16 .. 4096.
+/// TFLOP/s = 2 m n k / time; W GB/s = 2 n k / time (the bound for short prompts). Times: host wall clock around
+/// --iters launches and one synchronize, after 3 warm-ups. Writes bench/results/gemm-cuda.md.
+/// </summary>
+/// <remarks>Usage: <c>gemm [--rows 16,64,256,1024,4096] [--gemv-max 256] [--iters 20] [--torch FILE]</c>.</remarks>
+public static class GemmSuite
+{
+    private static readonly (int N, int K, string Name)[] Shapes = [(4096, 4096, "q/o proj"), (14336, 4096, "gate/up")];
+
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var rows = BenchArgs.Arg(args, "--rows", "16,64,256,1024,4096").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var gemvMax = int.Parse(BenchArgs.Arg(args, "--gemv-max", "256"), CultureInfo.InvariantCulture);
+        var iters = int.Parse(BenchArgs.Arg(args, "--iters", "20"), CultureInfo.InvariantCulture);
+        var torchFile = BenchArgs.Arg(args, "--torch");
+        if (!KernelContext.TryCreateCuda(out var context, out var reason))
+        {
+            Console.Error.WriteLine("gemm: CUDA is not available: " + reason);
+            return 1;
+        }
+        var results = new List<JsonObject>();
+        using (context)
+        {
+            using var stream = context.CreateStream();
+            var accelerator = context.Accelerator;
+            using var partials = accelerator.Allocate1D<float>(TensorCoreGemm.MaxPartials(accelerator.NumMultiprocessors));
+            foreach (var (n, k, name) in Shapes)
+            {
+                var maxRows = rows.Max();
+                using var w = accelerator.Allocate1D<ushort>((long)n * k);
+                using var x = accelerator.Allocate1D<float>((long)maxRows * k);
+                using var y = accelerator.Allocate1D<float>((long)maxRows * n);
+                w.View.MemSet(stream, 0x3C); // bf16 0x3C3C ≈ 0.0115: finite products
+                x.View.MemSet(stream, 0x3C);
+                foreach (var m in rows)
+                {
+                    var plan = TensorCoreGemm.PlanFor(m, n, k, accelerator.NumMultiprocessors);
+                    var gemm = Time(stream, iters, () => TensorCoreGemm.Launch(context, stream, x.View, w.View, false, n, k, default, y.View, m, plan, partials.View));
+                    var row = new JsonObject
+                    {
+                        ["impl"] = "ours", ["shape"] = name, ["m"] = m, ["n"] = n, ["k"] = k, ["plan"] = $"{plan.MTiles} m tiles, {plan.Splits} splits",
+                        ["seconds"] = gemm, ["tflops"] = 2.0 * m * n * k / gemm / 1e12, ["w_gbps"] = 2.0 * n * k / gemm / 1e9,
+                    };
+                    if (m <= gemvMax)
+                    {
+                        row["gemv_seconds"] = Time(stream, iters, () => Gemv.LaunchHalfWidth(context, stream, w.View, false, n, k, x.View, default, y.View, m));
+                    }
+                    results.Add(row);
+                    Console.WriteLine(row.ToJsonString());
+                }
+            }
+            Write(accelerator.Name, args, results, torchFile);
+        }
+        return 0;
+    }
+
+    private static double Time(AcceleratorStream stream, int iters, Action launch) => GpuTiming.SecondsPerCall(stream, 3, iters, launch);
+
+    private static void Write(string device, string[] args, List<JsonObject> ours, string? torchFile)
+    {
+        var torch = GpuTiming.ReadJsonLines(torchFile);
+        var text = new StringBuilder();
+        text.AppendLine("# Prefill GEMM on the GPU: ours (C#, ILGPU, mma.sync bf16) vs torch.matmul (cuBLAS)");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {MachineInfo.Date} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- GPU: {device}; torch {torch.FirstOrDefault()?["torch"]?.GetValue<string>() ?? "not run"}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Host: {MachineInfo.CpuModel()}, {MachineInfo.Cores} cores, load average {MachineInfo.LoadAverage()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Commands: `Bench gemm {string.Join(' ', args)}` and `python3 bench/Gemm/torch_gemm.py` (both from `bash bench/gpu/run.sh`)");
+        text.AppendLine("- y = x · Wᵀ, W bf16 (n, k) row-major. Ours reads x as float32 (the backend's activations) and rounds it to bf16 in the kernel; torch is given bf16 x (half the x bytes) and writes bf16 y (ours float32).");
+        text.AppendLine("- GEMV: our decode kernel in launches of 8 rows, what the backend ran for every prompt before the GEMM.");
+        text.AppendLine();
+        text.AppendLine("| shape | m | plan | ours (us) | torch (us) | ours / torch time | ours TFLOP/s | torch TFLOP/s | ours W GB/s | GEMV (us) | GEMV / ours |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in ours)
+        {
+            var m = row["m"]!.GetValue<int>();
+            var n = row["n"]!.GetValue<int>();
+            var theirs = torch.FirstOrDefault(t => t["m"]?.GetValue<int>() == m && t["n"]?.GetValue<int>() == n);
+            var seconds = row["seconds"]!.GetValue<double>();
+            var theirSeconds = theirs?["seconds"]?.GetValue<double>();
+            var gemv = row["gemv_seconds"]?.GetValue<double>();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row["shape"]} ({n} × {row["k"]}) | {m} | {row["plan"]} | {seconds * 1e6:F1} | {Format(theirSeconds * 1e6)} | {Format(seconds / theirSeconds)} | {row["tflops"]!.GetValue<double>():F1} | {Format(theirs?["tflops"]?.GetValue<double>())} | {row["w_gbps"]!.GetValue<double>():F0} | {Format(gemv * 1e6)} | {Format(gemv / seconds)} |");
+        }
+        text.AppendLine();
+        text.AppendLine("Raw JSON:");
+        text.AppendLine();
+        text.AppendLine("```");
+        foreach (var row in ours.Concat(torch))
+        {
+            text.AppendLine(row.ToJsonString());
+        }
+        text.AppendLine("```");
+        Directory.CreateDirectory("bench/results");
+        File.WriteAllText("bench/results/gemm-cuda.md", text.ToString());
+        Console.WriteLine(text);
+    }
+
+    private static string Format(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "-";
+}
