@@ -19,7 +19,10 @@ namespace Bench.Gemm;
 /// TFLOP/s = 2 m n k / time; W GB/s = 2 n k / time (the bound for short prompts). Times: host wall clock around
 /// --iters launches and one synchronize, after 3 warm-ups. Writes bench/results/gemm-cuda.md.
 /// </summary>
-/// <remarks>Usage: <c>gemm [--rows 16,64,256,1024,4096] [--gemv-max 256] [--iters 20] [--torch FILE]</c>.</remarks>
+/// <remarks>
+/// Usage: <c>gemm [--rows 16,64,256,1024,4096] [--gemv-max 256] [--iters 20] [--torch FILE]</c>; <c>gemm --device
+/// check</c> runs only the correctness check, on the CPU accelerator at a small shape.
+/// </remarks>
 public static class GemmSuite
 {
     private static readonly (int N, int K, string Name)[] Shapes = [(4096, 4096, "q/o proj"), (14336, 4096, "gate/up")];
@@ -31,16 +34,27 @@ public static class GemmSuite
         var gemvMax = int.Parse(BenchArgs.Arg(args, "--gemv-max", "256"), CultureInfo.InvariantCulture);
         var iters = int.Parse(BenchArgs.Arg(args, "--iters", "20"), CultureInfo.InvariantCulture);
         var torchFile = BenchArgs.Arg(args, "--torch");
+        if (BenchArgs.Arg(args, "--device") == "check")
+        {
+            // the correctness check alone, on the CPU accelerator at a small shape (the simulator runs every thread)
+            using var cpu = KernelContext.CreateCpu();
+            using var cpuStream = cpu.CreateStream();
+            var cpuError = GemmCheck.MaxError(cpu, cpuStream, 37, 136, 72);
+            Console.WriteLine($"gemm check on the CPU accelerator: max scaled error {cpuError:E2} (tolerance {GemmCheck.Tolerance:E0})");
+            return cpuError <= GemmCheck.Tolerance ? 0 : 1;
+        }
         if (!KernelContext.TryCreateCuda(out var context, out var reason))
         {
             Console.Error.WriteLine("gemm: CUDA is not available: " + reason);
             return 1;
         }
         var results = new List<JsonObject>();
+        double error;
         using (context)
         {
             using var stream = context.CreateStream();
             var accelerator = context.Accelerator;
+            error = GemmCheck.MaxError(context, stream);
             using var partials = accelerator.Allocate1D<float>(TensorCoreGemm.MaxPartials(accelerator.NumMultiprocessors));
             foreach (var (n, k, name) in Shapes)
             {
@@ -67,14 +81,14 @@ public static class GemmSuite
                     Console.WriteLine(row.ToJsonString());
                 }
             }
-            Write(accelerator.Name, args, results, torchFile);
+            Write(accelerator.Name, args, results, torchFile, error);
         }
-        return 0;
+        return error <= GemmCheck.Tolerance ? 0 : 1;
     }
 
     private static double Time(AcceleratorStream stream, int iters, Action launch) => GpuTiming.SecondsPerCall(stream, 3, iters, launch);
 
-    private static void Write(string device, string[] args, List<JsonObject> ours, string? torchFile)
+    private static void Write(string device, string[] args, List<JsonObject> ours, string? torchFile, double error)
     {
         var torch = GpuTiming.ReadJsonLines(torchFile);
         var text = new StringBuilder();
@@ -85,6 +99,7 @@ public static class GemmSuite
         text.AppendLine(CultureInfo.InvariantCulture, $"- Host: {MachineInfo.CpuModel()}, {MachineInfo.Cores} cores, load average {MachineInfo.LoadAverage()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Commands: `Bench gemm {string.Join(' ', args)}` and `python3 bench/Gemm/torch_gemm.py` (both from `bash bench/gpu/run.sh`)");
         text.AppendLine("- y = x · Wᵀ, W bf16 (n, k) row-major. Ours reads x as float32 (the backend's activations) and rounds it to bf16 in the kernel; torch is given bf16 x (half the x bytes) and writes bf16 y (ours float32).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Correctness on this GPU first (GemmCheck: 5 plans × bf16/f16, 77 × (200, 264) with bias, vs a double product of the rounded operands): max |err| / (1 + |y|) = {error:E2}, {(error <= GemmCheck.Tolerance ? "within" : "OVER")} {GemmCheck.Tolerance:E0}.");
         text.AppendLine("- GEMV: our decode kernel in launches of 8 rows, what the backend ran for every prompt before the GEMM.");
         text.AppendLine();
         text.AppendLine("| shape | m | plan | ours (us) | torch (us) | ours / torch time | ours TFLOP/s | torch TFLOP/s | ours W GB/s | GEMV (us) | GEMV / ours |");

@@ -3,7 +3,8 @@
 # under $OUT in at most 8 files (the device tool brings back no more):
 #   selftest.log           engine kernels --self-test --device cuda (every self-test kernel on the GPU)
 #   run.log                nvidia-smi, then every other step's output, in order
-#   gemm-cuda.md           prefill GEMM (tensor cores) at m = 16..4096 vs torch.matmul and our GEMV (issue 11)
+#   gemm-cuda.md           prefill GEMM (tensor cores): correctness on the GPU first, then m = 16..4096 vs
+#                          torch.matmul and our GEMV (issue 11)
 #   attention-cuda.md      paged attention (decode, chunked prefill) at 1k/8k/32k vs torch SDPA (issue 11)
 #   sampler-sweep-cuda.md/.svg  the device sampler chain at batch 1/16/64/128 x vocab 32k/128k/152k beside PyTorch
 #                          top-k/top-p (issue 12)
