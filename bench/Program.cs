@@ -25,6 +25,7 @@ var suites = new SortedDictionary<string, (string Description, Func<string[], in
     ["samplers"] = ("CPU cost of each sampler and the whole chain per decoding step (vocab 32k/128k, batch 1/16/64)", Bench.Sampling.SamplersBench.Run),
     ["tokenizer-encode"] = ("tokenizer encode MB/s (llama3, qwen3, gemini) beside HF tokenizers' Node binding; o200k, cl100k beside Microsoft.ML.Tokenizers", Bench.Tokenizer.TokenizerEncodeBench.Run),
     ["attention"] = ("paged attention (decode, chunked prefill) at 1k/8k/32k context beside torch scaled_dot_product_attention (needs a CUDA device)", Bench.Attention.AttentionSuite.Run),
+    ["cuda-decode"] = ("decode tok/s of an 8B-shaped random bf16 model on the CUDA backend at batch 1/8/32/64 beside the measured HBM roofline and eager PyTorch (needs a CUDA device; --device check runs the loop on the CPU accelerator)", Bench.CudaDecode.CudaDecodeSuite.Run),
     ["gemm"] = ("prefill GEMM (bf16 mma.sync) at m = 16..4096 on Llama-3-8B shapes beside torch.matmul and our decode GEMV (needs a CUDA device)", Bench.Gemm.GemmSuite.Run),
     ["bandwidth"] = ("GPU copy bandwidth of the ILGPU-compiled C# copy kernel and ILGPU CopyTo, launch latency plain vs CUDA graph (needs a CUDA device)", Bench.Kernels.BandwidthSuite.Run),
 };

@@ -126,18 +126,7 @@ public static class AttentionSuite
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {kind} | {batch} | {context} | {ourSeconds * 1e6:F1} | {(theirSeconds is { } t ? (t * 1e6).ToString("F1", CultureInfo.InvariantCulture) : "-")} | {(theirSeconds is { } u ? (ourSeconds / u).ToString("F2", CultureInfo.InvariantCulture) : "-")} | {row[metric]!.GetValue<double>():F2} | {(theirs?[metric]?.GetValue<double>() is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-")} |");
         }
-        text.AppendLine();
-        text.AppendLine("Raw JSON:");
-        text.AppendLine();
-        text.AppendLine("```");
-        foreach (var row in ours.Concat(torch))
-        {
-            text.AppendLine(row.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
-        }
-        text.AppendLine("```");
-        Directory.CreateDirectory("bench/results");
-        File.WriteAllText("bench/results/attention-cuda.md", text.ToString());
-        Console.WriteLine(text);
+        GpuTiming.WriteResults(text, ours.Concat(torch), "attention-cuda.md");
     }
 
     private sealed record SuiteOptions(string[] Args, int[] Contexts, int[] Batches, int Chunk, int Iters, string? TorchFile);

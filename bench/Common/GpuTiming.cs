@@ -35,4 +35,22 @@ public static class GpuTiming
         path is not null && File.Exists(path)
             ? [.. File.ReadLines(path).Where(l => l.TrimStart().StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject())]
             : [];
+
+    /// <summary>Ends a results file with its raw JSON rows (ours, then the yardstick's), writes it to bench/results/<paramref name="fileName"/> and prints it.</summary>
+    public static void WriteResults(System.Text.StringBuilder text, IEnumerable<JsonObject> rows, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text.AppendLine();
+        text.AppendLine("Raw JSON:");
+        text.AppendLine();
+        text.AppendLine("```");
+        foreach (var row in rows)
+        {
+            text.AppendLine(row.ToJsonString());
+        }
+        text.AppendLine("```");
+        Directory.CreateDirectory("bench/results");
+        File.WriteAllText(Path.Combine("bench/results", fileName), text.ToString());
+        Console.WriteLine(text);
+    }
 }

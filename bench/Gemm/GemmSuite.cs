@@ -115,18 +115,7 @@ public static class GemmSuite
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {row["shape"]} ({n} × {row["k"]}) | {m} | {row["plan"]} | {seconds * 1e6:F1} | {Format(theirSeconds * 1e6)} | {Format(seconds / theirSeconds)} | {row["tflops"]!.GetValue<double>():F1} | {Format(theirs?["tflops"]?.GetValue<double>())} | {row["w_gbps"]!.GetValue<double>():F0} | {Format(gemv * 1e6)} | {Format(gemv / seconds)} |");
         }
-        text.AppendLine();
-        text.AppendLine("Raw JSON:");
-        text.AppendLine();
-        text.AppendLine("```");
-        foreach (var row in ours.Concat(torch))
-        {
-            text.AppendLine(row.ToJsonString());
-        }
-        text.AppendLine("```");
-        Directory.CreateDirectory("bench/results");
-        File.WriteAllText("bench/results/gemm-cuda.md", text.ToString());
-        Console.WriteLine(text);
+        GpuTiming.WriteResults(text, ours.Concat(torch), "gemm-cuda.md");
     }
 
     private static string Format(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "-";
