@@ -102,13 +102,7 @@ public static class AttentionSuite
     private static void Write(string device, SuiteOptions options, List<JsonObject> ours)
     {
         var torch = GpuTiming.ReadJsonLines(options.TorchFile);
-        var text = new StringBuilder();
-        text.AppendLine("# Paged attention on the GPU: ours (C#, ILGPU) vs torch scaled_dot_product_attention");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {MachineInfo.Date} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- GPU: {device}; torch {torch.FirstOrDefault()?["torch"]?.GetValue<string>() ?? "not run"}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Host: {MachineInfo.CpuModel()}, {MachineInfo.Cores} cores, load average {MachineInfo.LoadAverage()}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Commands: `Bench attention {string.Join(' ', options.Args)}` and `python3 bench/Attention/torch_attention.py` (both from `bash bench/gpu/run.sh`)");
+        var text = GpuTiming.StartResults("# Paged attention on the GPU: ours (C#, ILGPU) vs torch scaled_dot_product_attention", device, torch, "attention", options.Args, "bench/Attention/torch_attention.py");
         text.AppendLine("- Shapes: 32 query heads, 8 KV heads, head_dim 128, bf16 KV; ours reads a paged cache (block size 16), torch contiguous K/V.");
         text.AppendLine("- Prefill is the last chunk of the context (chunked prefill), our f32-SIMT prefill kernel (no tensor cores yet).");
         text.AppendLine();

@@ -53,4 +53,23 @@ public static class GpuTiming
         File.WriteAllText(Path.Combine("bench/results", fileName), text.ToString());
         Console.WriteLine(text);
     }
+
+    /// <summary>
+    /// Starts a GPU results file: its title, then the date, the GPU and the yardstick's torch version (from its
+    /// first row), the host, and the commands (ours and the yardstick script, both run by bench/gpu/run.sh).
+    /// </summary>
+    public static System.Text.StringBuilder StartResults(string title, string device, List<JsonObject> torch, string suite, string[] args, string script)
+    {
+        ArgumentNullException.ThrowIfNull(torch);
+        ArgumentNullException.ThrowIfNull(args);
+        var text = new System.Text.StringBuilder();
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        text.AppendLine(title);
+        text.AppendLine();
+        text.AppendLine(invariant, $"- Date: {MachineInfo.Date} UTC");
+        text.AppendLine(invariant, $"- GPU: {device}; torch {torch.FirstOrDefault()?["torch"]?.GetValue<string>() ?? "not run"}");
+        text.AppendLine(invariant, $"- Host: {MachineInfo.CpuModel()}, {MachineInfo.Cores} cores, load average {MachineInfo.LoadAverage()}");
+        text.AppendLine(invariant, $"- Commands: `Bench {suite} {string.Join(' ', args)}` and `python3 {script}` (both from `bash bench/gpu/run.sh`)");
+        return text;
+    }
 }

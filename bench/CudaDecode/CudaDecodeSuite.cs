@@ -147,13 +147,7 @@ public static class CudaDecodeSuite
     private static void Write(string[] args, List<JsonObject> ours, double bandwidth, ModelConfig config, string? torchFile, string device)
     {
         var torch = GpuTiming.ReadJsonLines(torchFile);
-        var text = new StringBuilder();
-        text.AppendLine("# Decode on the GPU: the whole model on our CUDA backend vs the HBM roofline and plain PyTorch");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {MachineInfo.Date} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- GPU: {device}; torch {torch.FirstOrDefault()?["torch"]?.GetValue<string>() ?? "not run"}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Host: {MachineInfo.CpuModel()}, {MachineInfo.Cores} cores, load average {MachineInfo.LoadAverage()}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Commands: `Bench cuda-decode {string.Join(' ', args)}` and `python3 bench/CudaDecode/torch_decode.py` (both from `bash bench/gpu/run.sh`)");
+        var text = GpuTiming.StartResults("# Decode on the GPU: the whole model on our CUDA backend vs the HBM roofline and plain PyTorch", device, torch, "cuda-decode", args, "bench/CudaDecode/torch_decode.py");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Model: {config.Name}, {config.NumLayers} layers, random bf16 weights, bf16 KV cache; device copy bandwidth {bandwidth:F0} GB/s (the roofline).");
         text.AppendLine("- Ours: one step = every layer + the classifier + one logits row copied to the host; torch: the same math in eager PyTorch (bf16, static KV cache, SDPA), its own random weights.");
         text.AppendLine();

@@ -91,13 +91,7 @@ public static class GemmSuite
     private static void Write(string device, string[] args, List<JsonObject> ours, string? torchFile, double error)
     {
         var torch = GpuTiming.ReadJsonLines(torchFile);
-        var text = new StringBuilder();
-        text.AppendLine("# Prefill GEMM on the GPU: ours (C#, ILGPU, mma.sync bf16) vs torch.matmul (cuBLAS)");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Date: {MachineInfo.Date} UTC");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- GPU: {device}; torch {torch.FirstOrDefault()?["torch"]?.GetValue<string>() ?? "not run"}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Host: {MachineInfo.CpuModel()}, {MachineInfo.Cores} cores, load average {MachineInfo.LoadAverage()}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Commands: `Bench gemm {string.Join(' ', args)}` and `python3 bench/Gemm/torch_gemm.py` (both from `bash bench/gpu/run.sh`)");
+        var text = GpuTiming.StartResults("# Prefill GEMM on the GPU: ours (C#, ILGPU, mma.sync bf16) vs torch.matmul (cuBLAS)", device, torch, "gemm", args, "bench/Gemm/torch_gemm.py");
         text.AppendLine("- y = x · Wᵀ, W bf16 (n, k) row-major. Ours reads x as float32 (the backend's activations) and rounds it to bf16 in the kernel; torch is given bf16 x (half the x bytes) and writes bf16 y (ours float32).");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Correctness on this GPU first (GemmCheck: 5 plans × bf16/f16, 77 × (200, 264) with bias, vs a double product of the rounded operands): max |err| / (1 + |y|) = {error:E2}, {(error <= GemmCheck.Tolerance ? "within" : "OVER")} {GemmCheck.Tolerance:E0}.");
         text.AppendLine("- GEMV: our decode kernel in launches of 8 rows, what the backend ran for every prompt before the GEMM.");
